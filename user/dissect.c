@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Dissection: bytes -> layers.  Each layer reads its fields with bounds
+ * checks; the payload class comes from the layer's hook, then the bindings,
+ * then Raw; bytes a layer says are not its payload become Padding (Scapy's
+ * extract_padding).  Nothing is dropped: bytes a layer could not read are
+ * kept as Raw.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <gannet/gannet.h>
+#include "protos.h"
+
+#define MAX_LAYERS 64      /* deeper stacks end in Raw */
+#define MAX_SUB_DEPTH 8    /* sub-packets inside sub-packets */
+
+/* ---- bounded reads ------------------------------------------------------ */
+
+int gn_rd_bits(struct gn_dissect_ctx *c, unsigned nbits, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (nbits > 64 || c->off * 8 + c->bit + nbits > c->len * 8)
+		return -EMSGSIZE;
+	for (unsigned i = 0; i < nbits; i++) {
+		v = (v << 1) | ((c->p[c->off] >> (7 - c->bit)) & 1);
+		if (++c->bit == 8) {
+			c->bit = 0;
+			c->off++;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static void rd_align(struct gn_dissect_ctx *c)
+{
+	if (c->bit) {
+		c->bit = 0;
+		c->off++;
+	}
+}
+
+int gn_rd_uint(struct gn_dissect_ctx *c, unsigned nbytes, bool little_endian, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	rd_align(c);
+	if (nbytes > 8 || c->off > c->len || c->len - c->off < nbytes)
+		return -EMSGSIZE;
+	for (unsigned i = 0; i < nbytes; i++) {
+		unsigned shift = little_endian ? 8 * i : 8 * (nbytes - 1 - i);
+
+		v |= (uint64_t)c->p[c->off + i] << shift;
+	}
+	c->off += nbytes;
+	*out = v;
+	return 0;
+}
+
+int gn_rd_bytes(struct gn_dissect_ctx *c, size_t n, const uint8_t **out)
+{
+	rd_align(c);
+	if (c->off > c->len || c->len - c->off < n)
+		return -EMSGSIZE;
+	*out = c->p + c->off;
+	c->off += n;
+	return 0;
+}
+
+/* ---- layers ------------------------------------------------------------ */
+
+struct chain {
+	struct gn_packet *pkt;
+	const uint8_t *frame;   /* for layer offsets */
+	const uint8_t *msg;
+	size_t msg_len;
+	unsigned depth;
+};
+
+static int push_bytes_layer(struct gn_packet *pkt, const struct gn_proto *cls,
+			    const uint8_t *p, size_t len, const uint8_t *frame)
+{
+	struct gn_layer *l = gn_packet_push(pkt, cls);
+	struct gn_value v = { .type = GN_V_BYTES, .len = (uint32_t)len };
+
+	if (!l)
+		return -ENOMEM;
+	v.bytes = gn_arena_memdup(pkt->arena, p, len);
+	if (!v.bytes)
+		return -ENOMEM;
+	l->vals[0] = v;
+	l->state[0] = GN_FS_SET;
+	l->order[0] = 0;
+	l->nset = 1;
+	l->off = (uint32_t)(p - frame);
+	l->hdr_len = (uint32_t)len;
+	return 0;
+}
+
+/* Reads the fields of one layer; returns the header length, or -EMSGSIZE
+ * (with *hdr_len = bytes read) when the data ran out. */
+static int read_fields(struct chain *ch, struct gn_layer *l, const uint8_t *p, size_t len,
+		       size_t *hdr_len)
+{
+	struct gn_dissect_ctx c = {
+		.p = p, .len = len, .msg = ch->msg, .msg_len = ch->msg_len,
+		.arena = ch->pkt->arena, .pkt = ch->pkt, .depth = ch->depth,
+	};
+	const struct gn_proto *proto = l->proto;
+	int err = 0;
+
+	for (unsigned i = 0; i < proto->nfields; i++) {
+		const struct gn_field *f = &proto->fields[i];
+		size_t off = c.off;
+		unsigned bit = c.bit;
+
+		if (f->present && !f->present(l))
+			continue;
+		err = f->ops->dissect(&c, l, f, &l->vals[i]);
+		if (err) {
+			c.off = off;
+			c.bit = bit;
+			break;
+		}
+		l->state[i] = GN_FS_SET;
+		l->order[l->nset++] = (uint8_t)i;
+	}
+	if (!err && proto->post_dissect)
+		err = proto->post_dissect(&c, l);
+	rd_align(&c);
+	*hdr_len = c.off;
+	return err;
+}
+
+static const struct gn_proto *payload_class(const struct gn_layer *l, const uint8_t *p,
+					    size_t len)
+{
+	const struct gn_proto *cls = NULL;
+
+	if (l->proto == &gn_proto_raw || l->proto == &gn_proto_padding)
+		return NULL;
+	if (l->proto->guess_payload)
+		cls = l->proto->guess_payload(l, p, len);
+	if (!cls)
+		cls = gn_bind_guess(l);
+	return cls ? cls : &gn_proto_raw;
+}
+
+/*
+ * Dissects p[len] as cls and its payloads.  When `element` is set (a
+ * sub-packet of a list field) trailing padding is not turned into a layer
+ * but reported through *consumed, as Scapy's PacketListField does.
+ */
+static int dissect_chain(struct chain *ch, const struct gn_proto *cls, const uint8_t *p,
+			 size_t len, bool element, size_t *consumed)
+{
+	struct gn_layer *l;
+	size_t hdr_len = 0, avail, paylen;
+	unsigned idx;
+	int err;
+
+	if (consumed)
+		*consumed = len;
+	if (len == 0 && !element)
+		return 0;
+	if (ch->pkt->n >= MAX_LAYERS)
+		return push_bytes_layer(ch->pkt, &gn_proto_raw, p, len, ch->frame);
+	l = gn_packet_push(ch->pkt, cls);
+	if (!l)
+		return -ENOMEM;
+	idx = l->index;
+	l->off = (uint32_t)(p - ch->frame);
+	err = read_fields(ch, l, p, len, &hdr_len);
+	l = &ch->pkt->layers[idx]; /* sub-packets may have grown the array */
+	l->hdr_len = (uint32_t)hdr_len;
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		/* truncated or lying: keep what was read, the rest as Raw */
+		if (hdr_len < len)
+			return push_bytes_layer(ch->pkt, &gn_proto_raw, p + hdr_len,
+						len - hdr_len, ch->frame);
+		return 0;
+	}
+	avail = len - hdr_len;
+	paylen = avail;
+	if (l->proto->payload_len) {
+		paylen = l->proto->payload_len(l, avail);
+		if (paylen > avail)
+			paylen = avail;
+	}
+	if (paylen) {
+		const struct gn_proto *next = payload_class(l, p + hdr_len, paylen);
+
+		if (next) {
+			err = dissect_chain(ch, next, p + hdr_len, paylen, false, NULL);
+			if (err)
+				return err;
+		} else {
+			paylen = 0; /* Raw/Padding: fields took everything */
+		}
+	}
+	if (element) {
+		if (consumed)
+			*consumed = hdr_len + paylen;
+		return 0;
+	}
+	if (avail > paylen)
+		return push_bytes_layer(ch->pkt, &gn_proto_padding, p + hdr_len + paylen,
+					avail - paylen, ch->frame);
+	return 0;
+}
+
+int gn_dissect(struct gn_packet *out, const struct gn_proto *first, const uint8_t *data,
+	       size_t len)
+{
+	struct chain ch = { .pkt = out, .frame = data, .msg = data, .msg_len = len };
+
+	gn_packet_reset(out);
+	out->meta.cap_len = (uint32_t)len;
+	if (!out->meta.wire_len)
+		out->meta.wire_len = (uint32_t)len;
+	return dissect_chain(&ch, first ? first : &gn_proto_raw, data, len, false, NULL);
+}
+
+int gn_dissect_sub(struct gn_dissect_ctx *c, const struct gn_proto *cls, const uint8_t *p,
+		   size_t len, struct gn_packet **out, size_t *consumed)
+{
+	struct chain ch = {
+		.frame = p, .msg = c->msg ? c->msg : p, .msg_len = c->msg ? c->msg_len : len,
+		.depth = c->depth + 1,
+	};
+	int err;
+
+	if (ch.depth > MAX_SUB_DEPTH)
+		return -ELOOP;
+	ch.pkt = gn_packet_new_in(c->arena);
+	if (!ch.pkt)
+		return -ENOMEM;
+	if (cls->dispatch) {
+		const struct gn_proto *d = cls->dispatch(p, len);
+
+		if (d)
+			cls = d;
+	}
+	err = dissect_chain(&ch, cls, p, len, true, consumed);
+	if (err)
+		return err;
+	*out = ch.pkt;
+	return 0;
+}
+
+struct gn_packet *gn_packet_rebuild(const struct gn_packet *p)
+{
+	struct gn_arena *tmp;
+	struct gn_packet *out;
+	uint8_t *bytes;
+	size_t len;
+
+	if (!p->n)
+		return gn_packet_new();
+	out = gn_packet_new();
+	tmp = gn_arena_new(2048);
+	if (!out || !tmp || gn_build(p, tmp, &bytes, &len) ||
+	    gn_dissect(out, p->layers[0].proto, bytes, len)) {
+		gn_packet_free(out);
+		out = NULL;
+	}
+	gn_arena_free(tmp);
+	return out;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libgannet: craft, dissect, show and store packets the way Scapy does. */
+#ifndef GANNET_GANNET_H
+#define GANNET_GANNET_H
+
+#include <gannet/core.h>
+#include <gannet/field.h>
+#include <gannet/proto.h>
+#include <gannet/packet.h>
+#include <gannet/expr.h>
+#include <gannet/output.h>
+#include <gannet/pcap.h>
+
+#define GN_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the registry keeps about each protocol (private to libgannet). */
+#ifndef GANNET_REGISTRY_H
+#define GANNET_REGISTRY_H
+
+#include <gannet/gannet.h>
+
+#define GN_BIND_MAX_CONDS 4
+
+struct gn_binding {
+	const struct gn_proto *lower;
+	const struct gn_proto *upper;
+	unsigned how;  /* GN_BIND_* */
+	unsigned nconds;
+	struct {
+		unsigned field;
+		struct gn_value value;
+	} conds[GN_BIND_MAX_CONDS];
+	struct gn_binding *next;  /* next binding with the same lower class */
+};
+
+struct gn_proto_info {
+	const struct gn_proto *proto;
+	struct gn_value *defaults;
+	struct gn_binding *binds;       /* as lower layer, in registration order */
+	struct gn_binding **binds_tail;
+};
+
+/* NULL for a protocol that was never registered. */
+struct gn_proto_info *gn_proto_info(const struct gn_proto *p);
+/* True for the kinds whose value is a byte string (default: empty bytes). */
+bool gn_kind_holds_bytes(const struct gn_field_ops *ops);
+
+#endif
