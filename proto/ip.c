@@ -567,8 +567,8 @@ static const struct gn_field ip_fields[] = {
 	  .elem = &gn_proto_ipoption },
 };
 
-enum { IP_VERSION, IP_IHL, IP_TOS, IP_LEN, IP_ID, IP_FLAGS, IP_FRAG, IP_TTL, IP_PROTO,
-       IP_CHKSUM, IP_SRC, IP_DST, IP_OPTIONS };
+enum { F_VERSION, F_IHL, F_TOS, F_LEN, F_ID, F_FLAGS, F_FRAG, F_TTL, F_PROTO,
+       F_CHKSUM, F_SRC, F_DST, F_OPTIONS };
 
 static bool unset(const struct gn_layer *l, unsigned i)
 {
@@ -581,15 +581,15 @@ static int ip_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8
 	(void)c;
 	if (hdr_len < 20)
 		return 0;
-	if (unset(l, IP_IHL))
+	if (unset(l, F_IHL))
 		hdr[0] = (uint8_t)((hdr[0] & 0xf0) | ((hdr_len / 4) & 0x0f));
-	if (unset(l, IP_LEN)) {
+	if (unset(l, F_LEN)) {
 		if (total_len > 0xffff)
 			return -EMSGSIZE; /* Scapy's struct.pack("!H") refuses too */
 		hdr[2] = (uint8_t)(total_len >> 8);
 		hdr[3] = (uint8_t)total_len;
 	}
-	if (unset(l, IP_CHKSUM)) {
+	if (unset(l, F_CHKSUM)) {
 		uint16_t ck;
 
 		hdr[10] = hdr[11] = 0;
@@ -603,7 +603,7 @@ static int ip_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8
 /* Scapy's IP.extract_padding: the payload ends where len says. */
 static size_t ip_payload_len(const struct gn_layer *l, size_t avail)
 {
-	long n = (long)gn_field_uint(l, IP_LEN) - 4 * (long)gn_field_uint(l, IP_IHL);
+	long n = (long)gn_field_uint(l, F_LEN) - 4 * (long)gn_field_uint(l, F_IHL);
 
 	if (n < 0 || (size_t)n > avail)
 		return avail;
@@ -613,13 +613,13 @@ static size_t ip_payload_len(const struct gn_layer *l, size_t avail)
 /* "%IP.src% > %IP.dst% %IP.proto%" and " frag:%i" for a fragment */
 static bool ip_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 {
-	uint64_t frag = gn_field_uint(l, IP_FRAG);
+	uint64_t frag = gn_field_uint(l, F_FRAG);
 
-	gn_format_field(l, IP_SRC, sb, GN_REPR_HUMAN);
+	gn_format_field(l, F_SRC, sb, GN_REPR_HUMAN);
 	gn_sb_puts(sb, " > ");
-	gn_format_field(l, IP_DST, sb, GN_REPR_HUMAN);
+	gn_format_field(l, F_DST, sb, GN_REPR_HUMAN);
 	gn_sb_putc(sb, ' ');
-	gn_format_field(l, IP_PROTO, sb, GN_REPR_HUMAN);
+	gn_format_field(l, F_PROTO, sb, GN_REPR_HUMAN);
 	if (frag)
 		gn_sb_printf(sb, " frag:%u", (unsigned)frag);
 	return true;
@@ -641,7 +641,7 @@ const struct gn_proto gn_proto_iperror = {
 	.payload_len = ip_payload_len,
 };
 
-static const struct gn_proto *const ipopt_classes[] = {
+static const struct gn_proto *const ipopt_all[] = {
 	&gn_proto_ipoption, &gn_proto_ipoption_eol, &gn_proto_ipoption_nop,
 	&gn_proto_ipoption_security, &gn_proto_ipoption_rr, &gn_proto_ipoption_lsrr,
 	&gn_proto_ipoption_ssrr, &gn_proto_ipoption_stream_id, &gn_proto_ipoption_mtu_probe,
@@ -654,8 +654,8 @@ void gn_proto_ip_register(void)
 {
 	gn_proto_register(&gn_proto_ip);
 	gn_proto_register(&gn_proto_iperror);
-	for (size_t i = 0; i < NF(ipopt_classes); i++)
-		gn_proto_register(ipopt_classes[i]);
+	for (size_t i = 0; i < NF(ipopt_all); i++)
+		gn_proto_register(ipopt_all[i]);
 	/* Dot1Q and Dot1AD take Ether's bindings (Scapy's aliastypes) */
 	gn_bind(&gn_proto_ether, &gn_proto_ip, "type=0x800", GN_BIND_BOTH);
 	gn_bind(&gn_proto_dot1q, &gn_proto_ip, "type=0x800", GN_BIND_BOTH);

@@ -39,4 +39,87 @@ uint16_t gn_l4_csum(const struct gn_layer *l, const uint8_t *seg, size_t n, uint
 /* --- appended by each proto file's author below --- */
 extern const struct gn_enum gn_ether_types[];
 
+/* proto/ip.c, proto/ipv6.c (declared here by proto/sll.c, which binds to them) */
+extern const struct gn_proto gn_proto_ip;
+extern const struct gn_proto gn_proto_ipv6;
+/* proto/sll.c */
+extern const struct gn_proto gn_proto_sll;
+extern const struct gn_proto gn_proto_sll2;
+extern const struct gn_proto gn_proto_loopback;
+
+/* proto/ip.c, icmp.c, tcp.c, udp.c (gn_proto_ip is declared above) */
+extern const struct gn_proto gn_proto_iperror;
+extern const struct gn_proto gn_proto_ipoption;
+extern const struct gn_proto gn_proto_ipoption_eol;
+extern const struct gn_proto gn_proto_ipoption_nop;
+extern const struct gn_proto gn_proto_ipoption_rr;
+extern const struct gn_proto gn_proto_ipoption_lsrr;
+extern const struct gn_proto gn_proto_ipoption_ssrr;
+extern const struct gn_proto gn_proto_ipoption_timestamp;
+extern const struct gn_proto gn_proto_ipoption_router_alert;
+extern const struct gn_proto gn_proto_icmp;
+extern const struct gn_proto gn_proto_icmperror;
+extern const struct gn_proto gn_proto_tcp;
+extern const struct gn_proto gn_proto_tcperror;
+extern const struct gn_proto gn_proto_udp;
+extern const struct gn_proto gn_proto_udperror;
+/* user/services.c: names from /etc/services and /etc/protocols, as Scapy's
+ * TCP_SERVICES, UDP_SERVICES and IP_PROTOS */
+extern const struct gn_enum_resolver gn_tcp_services, gn_udp_services, gn_ip_protos;
+/* user/checksum.c: whether gn_l4_csum finds an IP or IPv6 layer below l
+ * (without one it returns 0, as Scapy leaves such a checksum at 0) */
+bool gn_l4_has_ip(const struct gn_layer *l);
+
+/* proto/ipv6.c */
+extern const struct gn_proto gn_proto_iperror6;
+extern const struct gn_proto gn_proto_ipv6_hbh;
+extern const struct gn_proto gn_proto_ipv6_routing;
+extern const struct gn_proto gn_proto_ipv6_frag;
+extern const struct gn_proto gn_proto_ipv6_destopt;
+extern const struct gn_proto gn_proto_hbh_unknown;
+extern const struct gn_proto gn_proto_hbh_pad1;
+extern const struct gn_proto gn_proto_hbh_padn;
+extern const struct gn_proto gn_proto_hbh_router_alert;
+extern const struct gn_proto gn_proto_hbh_jumbo;
+extern const struct gn_proto gn_proto_hbh_hao;
+extern const struct gn_enum gn_ipv6nh_names[];
+/* IPv6 and the classes that carry a next header (NULL-terminated) */
+extern const struct gn_proto *const gn_ipv6_nh_layers[];
+/* Scapy's IP6ListField: a list of IPv6 addresses */
+extern const struct gn_field_ops gn_kind_ip6list;
+/* proto/icmpv6.c: the ICMPv6 class for a message (by its type byte, as
+ * Scapy's icmp6typescls), Raw when unknown or too short */
+const struct gn_proto *gn_icmpv6_class(const uint8_t *p, size_t len);
+extern const struct gn_proto gn_proto_icmpv6_unknown;
+extern const struct gn_proto gn_proto_icmpv6_destunreach;
+extern const struct gn_proto gn_proto_icmpv6_packettoobig;
+extern const struct gn_proto gn_proto_icmpv6_timeexceeded;
+extern const struct gn_proto gn_proto_icmpv6_paramproblem;
+extern const struct gn_proto gn_proto_icmpv6_echo_request;
+extern const struct gn_proto gn_proto_icmpv6_echo_reply;
+extern const struct gn_proto gn_proto_icmpv6_nd_rs;
+extern const struct gn_proto gn_proto_icmpv6_nd_ra;
+extern const struct gn_proto gn_proto_icmpv6_nd_ns;
+extern const struct gn_proto gn_proto_icmpv6_nd_na;
+extern const struct gn_proto gn_proto_icmpv6_nd_redirect;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_unknown;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_srclladdr;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_dstlladdr;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_prefixinfo;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_mtu;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_rdnss;
+
+/* proto/dns.c */
+extern const struct gn_proto gn_proto_dns;
+extern const struct gn_proto gn_proto_dnsqr;
+extern const struct gn_proto gn_proto_dnsrr;
+extern const struct gn_proto gn_proto_dnsrrmx;
+extern const struct gn_proto gn_proto_dnsrrsoa;
+extern const struct gn_proto gn_proto_dnsrrsrv;
+extern const struct gn_proto gn_proto_dnsrropt;
+extern const struct gn_proto gn_proto_edns0tlv;
+/* proto/dhcp.c */
+extern const struct gn_proto gn_proto_bootp;
+extern const struct gn_proto gn_proto_dhcp;
+
 #endif

@@ -74,6 +74,18 @@ int gn_bind(const struct gn_proto *lower, const struct gn_proto *upper,
 		info->binds_tail = &info->binds;
 	*info->binds_tail = b;
 	info->binds_tail = &b->next;
+	if (how & GN_BIND_BUILD) {
+		unsigned i;
+
+		for (i = 0; i < info->noverloads; i++)
+			if (info->overloads[i]->upper == upper)
+				break;
+		if (i < sizeof(info->overloads) / sizeof(info->overloads[0])) {
+			info->overloads[i] = b;
+			if (i == info->noverloads)
+				info->noverloads++;
+		}
+	}
 	return 0;
 }
 
@@ -101,13 +113,8 @@ const struct gn_value *gn_bind_overload(const struct gn_proto *lower, unsigned f
 					const struct gn_proto *upper)
 {
 	struct gn_proto_info *info = gn_proto_info(lower);
-	const struct gn_binding *last = NULL;
+	const struct gn_binding *last = info ? gn_info_overload(info, upper) : NULL;
 
-	if (!info)
-		return NULL;
-	for (struct gn_binding *b = info->binds; b; b = b->next)
-		if (b->upper == upper && (b->how & GN_BIND_BUILD))
-			last = b;
 	if (!last)
 		return NULL;
 	for (unsigned i = 0; i < last->nconds; i++)

@@ -73,13 +73,18 @@ void gn_wbuf_put_bits(struct gn_wbuf *w, uint64_t v, unsigned nbits)
 {
 	if (gn_wbuf_reserve(w, (nbits + 7) / 8 + 1))
 		return;
-	for (unsigned i = nbits; i-- > 0;) {
-		uint8_t bit = (v >> i) & 1;
+	/* fill the current byte from its high bits down, a chunk at a time */
+	while (nbits) {
+		unsigned room = 8 - w->bit;
+		unsigned take = nbits < room ? nbits : room;
+		uint8_t chunk = (uint8_t)((v >> (nbits - take)) & ((1u << take) - 1));
 
 		if (w->bit == 0)
 			w->p[w->len] = 0;
-		w->p[w->len] |= (uint8_t)(bit << (7 - w->bit));
-		if (++w->bit == 8) {
+		w->p[w->len] |= (uint8_t)(chunk << (room - take));
+		w->bit += take;
+		nbits -= take;
+		if (w->bit == 8) {
 			w->bit = 0;
 			w->len++;
 		}

@@ -4,15 +4,7 @@
 #include "protos.h"
 
 #define WEAK __attribute__((weak))
-WEAK void gn_proto_ip_register(void);
-WEAK void gn_proto_ipv6_register(void);
-WEAK void gn_proto_icmp_register(void);
-WEAK void gn_proto_icmpv6_register(void);
-WEAK void gn_proto_tcp_register(void);
-WEAK void gn_proto_udp_register(void);
-WEAK void gn_proto_dns_register(void);
 WEAK void gn_proto_dhcp_register(void);
-WEAK void gn_proto_sll_register(void);
 
 void gn_builtin_register(void)
 {

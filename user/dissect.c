@@ -21,11 +21,16 @@ int gn_rd_bits(struct gn_dissect_ctx *c, unsigned nbits, uint64_t *out)
 {
 	uint64_t v = 0;
 
-	if (nbits > 64 || c->off * 8 + c->bit + nbits > c->len * 8)
+	if (nbits > 64 || c->off > c->len || c->off * 8 + c->bit + nbits > c->len * 8)
 		return -EMSGSIZE;
-	for (unsigned i = 0; i < nbits; i++) {
-		v = (v << 1) | ((c->p[c->off] >> (7 - c->bit)) & 1);
-		if (++c->bit == 8) {
+	while (nbits) {
+		unsigned room = 8 - c->bit;
+		unsigned take = nbits < room ? nbits : room;
+
+		v = (v << take) | ((c->p[c->off] >> (room - take)) & ((1u << take) - 1));
+		c->bit += take;
+		nbits -= take;
+		if (c->bit == 8) {
 			c->bit = 0;
 			c->off++;
 		}

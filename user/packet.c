@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <gannet/gannet.h>
+#include "registry.h"
 
 #define PACKET_ARENA_CHUNK 4096
 
@@ -80,6 +81,7 @@ struct gn_layer *gn_packet_push(struct gn_packet *p, const struct gn_proto *prot
 	l = &p->layers[p->n];
 	memset(l, 0, sizeof(*l));
 	l->proto = proto;
+	l->info = gn_proto_info(proto);
 	l->pkt = p;
 	l->index = p->n;
 	l->vals = gn_arena_alloc(p->arena, nf * sizeof(*l->vals));
@@ -185,20 +187,25 @@ int gn_layer_field_index(const struct gn_layer *l, const char *name)
 
 const struct gn_value *gn_layer_get(const struct gn_layer *l, unsigned i)
 {
+	static const struct gn_value none;
+	const struct gn_proto_info *info = l->info;
 	const struct gn_layer *up;
 
 	if (l->state[i] & GN_FS_SET)
 		return &l->vals[i];
+	if (!info)  /* a class that was never registered: no defaults either */
+		return (l->state[i] & GN_FS_FUZZ) ? &l->vals[i] : &none;
 	up = gn_layer_above(l);
 	if (up) {
-		const struct gn_value *ov = gn_bind_overload(l->proto, i, up->proto);
+		const struct gn_binding *b = gn_info_overload(info, up->proto);
 
-		if (ov)
-			return ov;
+		for (unsigned k = 0; b && k < b->nconds; k++)
+			if (b->conds[k].field == i)
+				return &b->conds[k].value;
 	}
 	if (l->state[i] & GN_FS_FUZZ)
 		return &l->vals[i];
-	return gn_proto_default(l->proto, i);
+	return &info->defaults[i];
 }
 
 bool gn_layer_isset(const struct gn_layer *l, unsigned i)

@@ -25,6 +25,11 @@ void gn_command(const struct gn_packet *p, struct gn_strbuf *sb);
 /* Scapy's sprintf(): "%IP.src% -> %IP.dst% {TCP:%TCP.flags%}". */
 int gn_sprintf(const struct gn_packet *p, const char *fmt, struct gn_strbuf *sb,
 	       struct gn_error *err);
+/* Scapy's layer.sprintf(): directives and {LAYER:...} conditions look at l
+ * and the layers above it only (what a summary hook wants: "%IP.src%" of the
+ * IP right under a TCP, not of an outer tunnel IP). */
+int gn_sprintf_layer(const struct gn_layer *l, const char *fmt, struct gn_strbuf *sb,
+		     struct gn_error *err);
 /* Scapy's ls(PROTO): fields, kinds and defaults. */
 void gn_ls(const struct gn_proto *proto, struct gn_strbuf *sb);
 /* One field's value as text. */

@@ -26,6 +26,7 @@ struct gn_layer {
 	unsigned nset;
 	uint32_t off;           /* dissected: offset of the layer in the frame */
 	uint32_t hdr_len;       /* dissected: bytes its fields took */
+	const void *info;       /* the registry's record of proto (private) */
 };
 
 /* Frame metadata carried by a received or read packet. */

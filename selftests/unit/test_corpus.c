@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Robustness over captures nobody on this project wrote: every file of
+ * tcpdump's test corpus (about 200 of them malformed on purpose) and Scapy's
+ * is read, every frame dissected, summarised, shown, turned into JSON and
+ * rebuilt.  Under ASan/UBSan this is the "never crash" test; it also checks
+ * that dissection loses no byte (layers cover the whole frame).
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <gannet/gannet.h>
+
+struct corpus_file {
+	char path[1024];
+	char name[256];
+};
+
+/* Bytes covered by the layers of a dissected top-level packet. */
+static size_t covered(const struct gn_packet *p)
+{
+	size_t end = 0;
+
+	for (unsigned i = 0; i < p->n; i++) {
+		size_t e = p->layers[i].off + p->layers[i].hdr_len;
+
+		if (e > end)
+			end = e;
+	}
+	return end;
+}
+
+static void dissect_file(void **state)
+{
+	const struct corpus_file *cf = *state;
+	struct gn_pcap_reader *r = NULL;
+	struct gn_error err = { 0 };
+	struct gn_packet *pkt = gn_packet_new();
+	struct gn_arena *scratch = gn_arena_new(4096);
+	struct gn_strbuf sb;
+	struct gn_frame f;
+	unsigned frames = 0;
+	int rc;
+
+	assert_non_null(pkt);
+	gn_sb_init(&sb);
+	rc = gn_pcap_open(cf->path, NULL, &r, &err);
+	if (rc) {
+		/* files libpcap itself refuses (unknown link types, damaged
+		 * headers) must fail cleanly with a message */
+		assert_true(err.msg[0] != 0);
+		goto out;
+	}
+	while ((rc = gn_pcap_next(r, &f, &err)) == 1) {
+		const struct gn_proto *first =
+			gn_proto_for_linktype(f.meta.linktype, f.data, f.meta.cap_len);
+		uint8_t *bytes;
+		size_t len;
+
+		frames++;
+		pkt->meta = f.meta;
+		assert_int_equal(gn_dissect(pkt, first, f.data, f.meta.cap_len), 0);
+		/* nothing dropped: the last layer reaches the end of the frame */
+		if (f.meta.cap_len)
+			assert_int_equal(covered(pkt), f.meta.cap_len);
+		gn_sb_reset(&sb);
+		gn_summary(pkt, &sb);
+		gn_show(pkt, &sb);
+		gn_json(pkt, &sb);
+		gn_command(pkt, &sb);
+		assert_int_equal(sb.err, 0);
+		gn_arena_reset(scratch);
+		gn_build(pkt, scratch, &bytes, &len); /* may refuse, must not crash */
+	}
+	if (rc < 0)
+		assert_true(err.msg[0] != 0);
+	gn_pcap_close(r);
+out:
+	gn_sb_free(&sb);
+	gn_arena_free(scratch);
+	gn_packet_free(pkt);
+	(void)frames;
+}
+
+static bool is_capture(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && !strcmp(name + n - 5, ".pcap")) ||
+	       (n > 7 && !strcmp(name + n - 7, ".pcapng"));
+}
+
+static int add_dir(const char *dir, struct corpus_file **files, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		struct corpus_file *cf;
+
+		if (!is_capture(e->d_name))
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 1024;
+			*files = realloc(*files, *cap * sizeof(**files));
+			if (!*files)
+				abort();
+		}
+		cf = &(*files)[(*n)++];
+		snprintf(cf->path, sizeof(cf->path), "%s/%s", dir, e->d_name);
+		snprintf(cf->name, sizeof(cf->name), "%s", e->d_name);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct corpus_file *)a)->name, ((const struct corpus_file *)b)->name);
+}
+
+int main(void)
+{
+	const char *root = getenv("GANNET_ROOT");
+	char dir[1024];
+	struct corpus_file *files = NULL;
+	struct CMUnitTest *tests;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!root)
+		root = ".";
+	snprintf(dir, sizeof(dir), "%s/../shared/corpus/tcpdump-tests", root);
+	if (add_dir(dir, &files, &n, &cap)) {
+		fprintf(stderr, "test_corpus: %s not found\n", dir);
+		return 1;
+	}
+	snprintf(dir, sizeof(dir), "%s/../shared/corpus/scapy-tests", root);
+	add_dir(dir, &files, &n, &cap);
+	qsort(files, n, sizeof(*files), by_name);
+	tests = calloc(n, sizeof(*tests));
+	if (!tests)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		tests[i].name = files[i].name;
+		tests[i].test_func = dissect_file;
+		tests[i].initial_state = &files[i];
+	}
+	rc = _cmocka_run_group_tests("corpus", tests, n, NULL, NULL);
+	free(tests);
+	free(files);
+	return rc;
+}

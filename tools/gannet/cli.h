@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared pieces of the gannet command: output buffer, error reporting,
+ * option helpers and the expression loop the subcommands are built on. */
+#ifndef GANNET_CLI_H
+#define GANNET_CLI_H
+
+#include <stdio.h>
+
+#include <gannet/gannet.h>
+
+#define GN_EXIT_OK    0
+#define GN_EXIT_FAIL  1  /* runtime error: file, build, write */
+#define GN_EXIT_USAGE 2  /* unknown command or option, bad expression */
+
+/* ---- subcommands (cmd_*.c) -------------------------------------------- */
+
+int gn_cmd_hex(int argc, char **argv);
+int gn_cmd_show(int argc, char **argv);
+int gn_cmd_summary(int argc, char **argv);
+int gn_cmd_hexdump(int argc, char **argv);
+int gn_cmd_json(int argc, char **argv);
+int gn_cmd_command(int argc, char **argv);
+int gn_cmd_write(int argc, char **argv);
+int gn_cmd_read(int argc, char **argv);
+int gn_cmd_dissect(int argc, char **argv);
+int gn_cmd_ls(int argc, char **argv);
+
+/* ---- usage.c ---------------------------------------------------------- */
+
+/* Full help of one subcommand (NULL: the command overview) on f. */
+void gn_cli_help(const char *cmd, FILE *f);
+/* "gannet: <msg>" plus a pointer to --help on stderr; returns GN_EXIT_USAGE. */
+int gn_cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Report what getopt_long refused (c: its '?' or ':'); returns GN_EXIT_USAGE. */
+int gn_cli_bad_option(const char *cmd, int c, int argc, char **argv);
+
+/* ---- opts.c: output ------------------------------------------------------ */
+
+/* Everything the subcommands print goes through this buffer: one write per
+ * megabyte instead of one per line, because a template can stand for millions. */
+extern struct gn_strbuf gn_out;
+/* Write the buffer out once it is big enough. */
+void gn_out_maybe_flush(void);
+/* Write everything out now; 0 or -errno of the failed write. */
+int gn_out_flush(void);
+
+/* "gannet: <msg>" on stderr, after what stdout already holds. */
+void gn_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error in an expression (or format string): message, then the text with
+ * a caret under e->column.  where: "line 3" or NULL. */
+void gn_cli_expr_err(const char *where, const char *text, const struct gn_error *e);
+
+/* ---- opts.c: option values -------------------------------------------- */
+
+/* Non-negative integer (decimal or 0x); false when s is not one. */
+bool gn_cli_parse_u64(const char *s, uint64_t *out);
+/* argv[0..argc) joined by single spaces into a malloc'd string (as tcpdump
+ * joins its filter words), or NULL when argc == 0. */
+char *gn_cli_join(int argc, char **argv);
+/* A line of input with leading blanks skipped and the trailing newline (and
+ * CR) cut off in place; NULL when it is blank or a '#' comment. */
+char *gn_cli_line(char *line);
+
+/* "unknown protocol 'X' (did you mean 'Y'?)" as a usage error. */
+int gn_cli_unknown_proto(const char *cmd, const char *name);
+
+/* ---- opts.c: text formats of a dissected or crafted packet ------------- */
+
+enum gn_cli_fmt {
+	GN_FMT_SUMMARY,
+	GN_FMT_SHOW,
+	GN_FMT_JSON,
+	GN_FMT_HEX,
+	GN_FMT_HEXDUMP,
+	GN_FMT_COMMAND,
+	GN_FMT_SPRINTF, /* a Scapy format string */
+};
+
+/* -F argument: a format name, or a sprintf string when it holds a '%'. */
+bool gn_cli_parse_fmt(const char *s, enum gn_cli_fmt *out);
+
+/* Print one packet p (its bytes in data[len], for hex and hexdump) in fmt
+ * into gn_out.  n is the packet's 0-based number in the output, so that
+ * blocks (hexdump) can be separated.  Returns 0, or <0 with err set for a
+ * bad sprintf format. */
+int gn_cli_print(const struct gn_packet *p, const uint8_t *data, size_t len,
+		 enum gn_cli_fmt fmt, const char *sprintf_fmt, uint64_t n,
+		 struct gn_error *err);
+
+/* ---- gen.c: the packets expressions stand for ---------------------------- */
+
+struct gn_cli_gen {
+	size_t fragsize;  /* --fragment: IPv4 packets are split first; 0 = not */
+	uint64_t limit;   /* -c: stop after this many packets; 0 = no limit */
+	bool separate;    /* --separate: a line "#N" before the packets of line N */
+	bool want_bytes;  /* build every packet and pass its bytes to emit */
+	/* Called for every packet, in order; non-zero stops the run with that
+	 * exit status (emit has reported why). */
+	int (*emit)(void *ctx, const struct gn_packet *p, const uint8_t *data, size_t len);
+	void *ctx;
+	uint64_t count;   /* packets emitted so far */
+};
+
+/* Expand the expression in args (words joined by spaces) or, when args is
+ * just "-", one expression per line of stdin, and hand every packet to
+ * g->emit.  Returns the exit status: a bad expression on the command line is
+ * a usage error (2); a bad line on stdin is reported with its number and
+ * the run goes on, ending with status 1. */
+int gn_cli_gen_run(struct gn_cli_gen *g, int argc, char **argv);
+
+#endif

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* gannet: the command line face of libgannet.  main() only finds the
+ * subcommand; each group of subcommands lives in its own cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct gn_cli_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct gn_cli_cmd cmds[] = {
+	{ "hex",     gn_cmd_hex },
+	{ "show",    gn_cmd_show },
+	{ "summary", gn_cmd_summary },
+	{ "hexdump", gn_cmd_hexdump },
+	{ "json",    gn_cmd_json },
+	{ "command", gn_cmd_command },
+	{ "write",   gn_cmd_write },
+	{ "read",    gn_cmd_read },
+	{ "dissect", gn_cmd_dissect },
+	{ "ls",      gn_cmd_ls },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const struct gn_cli_cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static int unknown_cmd(const char *name)
+{
+	const char *names[NCMDS];
+	const char *near;
+
+	for (size_t i = 0; i < NCMDS; i++)
+		names[i] = cmds[i].name;
+	near = gn_closest(name, strlen(name), names, NCMDS);
+	if (near)
+		return gn_cli_usage_error(NULL, "unknown command '%s' (did you mean '%s'?)",
+					  name, near);
+	return gn_cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
+int main(int argc, char **argv)
+{
+	const struct gn_cli_cmd *cmd;
+	int rc, frc;
+
+	if (argc < 2) {
+		gn_cli_help(NULL, stderr);
+		return GN_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		gn_cli_help(NULL, stdout);
+		return GN_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("gannet %s\n", GN_VERSION);
+		return GN_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			gn_cli_help(NULL, stdout);
+			return GN_EXIT_OK;
+		}
+		if (!find_cmd(argv[2]))
+			return unknown_cmd(argv[2]);
+		gn_cli_help(argv[2], stdout);
+		return GN_EXIT_OK;
+	}
+	if (argv[1][0] == '-')
+		return gn_cli_usage_error(NULL, "unknown option '%s'", argv[1]);
+	cmd = find_cmd(argv[1]);
+	if (!cmd)
+		return unknown_cmd(argv[1]);
+
+	/* The subcommand sees itself as argv[0], as getopt expects. */
+	rc = cmd->run(argc - 1, argv + 1);
+	frc = gn_out_flush();
+	if (frc < 0) {
+		fprintf(stderr, "gannet: write error: %s\n", gn_strerror(frc));
+		if (rc == GN_EXIT_OK)
+			rc = GN_EXIT_FAIL;
+	}
+	gn_sb_free(&gn_out);
+	return rc;
+}

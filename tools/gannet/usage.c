@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Help texts of the gannet command and the way usage errors are reported. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <getopt.h>
+
+#include "cli.h"
+
+static const char overview[] =
+	"Usage: gannet COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"Craft, dissect and store packets with Scapy's expression language.\n"
+	"\n"
+	"Crafting (EXPR is a packet expression, '-' reads one per line from stdin):\n"
+	"  hex EXPR        one line of hex per generated packet\n"
+	"  show EXPR       every field of every layer (--show2: as built)\n"
+	"  summary EXPR    one summary line per packet\n"
+	"  hexdump EXPR    hexdump of the bytes of every packet\n"
+	"  json EXPR       one JSON object per packet\n"
+	"  command EXPR    the expression that rebuilds each packet\n"
+	"  write -w FILE EXPR   write the packets to a pcap or pcapng file\n"
+	"\n"
+	"Reading:\n"
+	"  read [-F FMT] [-c N] [FILTER] FILE   packets of a capture file\n"
+	"  dissect [-l LAYER] [-F FMT] HEX|-    packets given in hex\n"
+	"  ls [PROTO]      the protocols, or the fields of one\n"
+	"\n"
+	"  gannet COMMAND --help    options of one command\n"
+	"  gannet --version\n"
+	"\n"
+	"Example: gannet hex 'Ether()/IP(dst=\"10.0.0.0/30\")/TCP(dport=[80,443])'\n"
+	"Exit status: 0 ok, 1 runtime error, 2 usage error.\n";
+
+static const char craft_opts[] =
+	"\n"
+	"Options:\n"
+	"  -c, --count N        stop after N packets\n"
+	"      --fragment SIZE  split every IPv4 packet into fragments of at most\n"
+	"                       SIZE payload bytes first (as Scapy's fragment())\n"
+	"      --separate       print a line \"#N\" before the packets of input line N\n"
+	"                       (\"#N error\" when it could not be used)\n"
+	"  -h, --help           this help\n"
+	"\n"
+	"EXPR is Scapy's syntax: Ether()/IP(dst=\"10.0.0.1\")/TCP(dport=[80,443]).\n"
+	"Several words are joined with spaces.  With '-', expressions are read from\n"
+	"stdin, one per line; blank lines and lines starting with '#' are skipped,\n"
+	"and a bad line is reported with its number without stopping the others.\n";
+
+static const char fmt_help[] =
+	"Formats (-F): summary, show, json, hex, hexdump, command, or a Scapy\n"
+	"format string holding '%' such as \"%IP.src% -> %IP.dst% {TCP:%TCP.flags%}\".\n";
+
+struct gn_cli_help_text {
+	const char *cmd;
+	const char *head;
+	const char *tail;
+};
+
+static const struct gn_cli_help_text helps[] = {
+	{ "hex", "Usage: gannet hex [OPTIONS] EXPR|-\n"
+		 "One line of lowercase hex per generated packet.\n", craft_opts },
+	{ "show", "Usage: gannet show [--show2] [OPTIONS] EXPR|-\n"
+		  "Every field of every layer of each generated packet (Scapy's show()).\n"
+		  "  --show2   show the packet as built and dissected again, with lengths\n"
+		  "            and checksums computed (Scapy's show2())\n", craft_opts },
+	{ "summary", "Usage: gannet summary [--show2] [OPTIONS] EXPR|-\n"
+		     "One summary line per generated packet (Scapy's summary()).\n", craft_opts },
+	{ "hexdump", "Usage: gannet hexdump [OPTIONS] EXPR|-\n"
+		     "The bytes of every generated packet in Scapy's hexdump() shape.\n", craft_opts },
+	{ "json", "Usage: gannet json [--show2] [OPTIONS] EXPR|-\n"
+		  "One JSON object per generated packet:\n"
+		  "  {\"layers\":[{\"name\":\"IP\",\"fields\":{...}},...]}\n"
+		  "  --show2   the packet as built and dissected again\n", craft_opts },
+	{ "command", "Usage: gannet command [--show2] [OPTIONS] EXPR|-\n"
+		     "For each generated packet, the expression that rebuilds it\n"
+		     "(Scapy's command()).\n", craft_opts },
+	{ "write", "Usage: gannet write -w FILE [--format pcap|pcap-ns|pcapng] [OPTIONS] EXPR|-\n"
+		   "Write every generated packet into FILE ('-' = stdout).\n"
+		   "  -w, --write FILE     the file to create\n"
+		   "      --format FMT     pcap (microseconds), pcap-ns (nanoseconds) or\n"
+		   "                       pcapng; default from the name (.pcapng or pcap)\n"
+		   "      --linktype N     the file's link type (DLT number) instead of the\n"
+		   "                       one the first layer of the first packet asks for\n", craft_opts },
+	{ "read", "Usage: gannet read [-F FMT] [-c N] [FILTER] FILE\n"
+		  "Print the packets of a pcap or pcapng FILE ('-' = stdin).\n"
+		  "FILTER is tcpdump syntax; its words are joined by spaces.\n"
+		  "  -F, --format FMT   how to print each packet (default summary)\n"
+		  "  -c, --count N      stop after N packets\n"
+		  "  -h, --help         this help\n", fmt_help },
+	{ "dissect", "Usage: gannet dissect [-l LAYER] [-F FMT] HEX...|-\n"
+		     "Dissect bytes given in hex (the words are one frame), or with '-' one\n"
+		     "frame per line of stdin (blank and '#' lines skipped).  Blanks and ':'\n"
+		     "between hex digits and a leading 0x are ignored.\n"
+		     "  -l, --layer LAYER  the class of the first layer (default Ether)\n"
+		     "  -F, --format FMT   how to print each packet (default show)\n"
+		     "  -h, --help         this help\n", fmt_help },
+	{ "ls", "Usage: gannet ls [PROTO]\n"
+		"Without PROTO, every protocol gannet knows (name : long name); with\n"
+		"PROTO, its fields with their kinds and defaults (Scapy's ls()).\n", "" },
+};
+
+void gn_cli_help(const char *cmd, FILE *f)
+{
+	if (cmd) {
+		for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
+			if (strcmp(helps[i].cmd, cmd))
+				continue;
+			fputs(helps[i].head, f);
+			fputs(helps[i].tail, f);
+			return;
+		}
+	}
+	fputs(overview, f);
+}
+
+int gn_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	gn_out_flush();
+	fputs("gannet: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "\nTry 'gannet %s --help'.\n", cmd);
+	else
+		fputs("\nTry 'gannet --help'.\n", stderr);
+	return GN_EXIT_USAGE;
+}
+
+/* getopt_long runs with a leading ':' in its optstring, so it prints
+ * nothing itself and the message is worded here, the same for every
+ * subcommand.  c is what getopt_long returned: '?' or ':'. */
+int gn_cli_bad_option(const char *cmd, int c, int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		return gn_cli_usage_error(cmd, "%s: option '%s' needs a value", cmd, arg);
+	if (optopt > 0 && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+		return gn_cli_usage_error(cmd, "%s: unknown option '-%c'", cmd, optopt);
+	return gn_cli_usage_error(cmd, "%s: unknown option '%s'", cmd, arg);
+}

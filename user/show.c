@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Scapy's show(): a "###[ Name ]### " line per layer, then one line per
+ * field, each layer 3 columns deeper than the one below it.  Sub-packets of
+ * list fields are drawn as their own blocks behind a "   |" margin, exactly
+ * as Scapy 2.5 draws them (the text of show(dump=True), without colours).
+ */
+#include <string.h>
+
+#include <gannet/gannet.h>
+#include "output_int.h"
+
+struct show_ctx {
+	struct gn_strbuf *sb;
+	struct gn_strbuf label;  /* Scapy's label_lvl: the margin of nested blocks */
+	struct gn_strbuf tmp;
+};
+
+static void put_spaces(struct gn_strbuf *sb, size_t n)
+{
+	while (n--)
+		gn_sb_putc(sb, ' ');
+}
+
+static void field_name(struct gn_strbuf *sb, const char *name)
+{
+	size_t n = strlen(name);
+
+	gn_sb_puts(sb, name);
+	if (n < 10)
+		put_spaces(sb, 10 - n);
+}
+
+/* Scapy continues a value that spans lines under the start of the value. */
+static void indent_newlines(struct show_ctx *c, size_t start, size_t indent)
+{
+	struct gn_strbuf *sb = c->sb;
+
+	if (sb->err || !memchr(sb->s + start, '\n', sb->len - start))
+		return;
+	gn_sb_reset(&c->tmp);
+	gn_sb_putn(&c->tmp, sb->s + start, sb->len - start);
+	gn_out_truncate(sb, start);
+	for (size_t i = 0; i < c->tmp.len; i++) {
+		gn_sb_putc(sb, c->tmp.s[i]);
+		if (c->tmp.s[i] == '\n')
+			put_spaces(sb, indent);
+	}
+}
+
+static void show_packet(struct show_ctx *c, const struct gn_packet *p);
+
+static void show_layer(struct show_ctx *c, const struct gn_layer *l, size_t lvl)
+{
+	const struct gn_proto *pr = l->proto;
+	struct gn_strbuf *sb = c->sb;
+
+	gn_sb_putn(sb, c->label.s ? c->label.s : "", c->label.len);
+	gn_sb_printf(sb, "###[ %s ]### \n", pr->long_name ? pr->long_name : pr->name);
+	for (unsigned i = 0; i < pr->nfields; i++) {
+		const struct gn_field *f = &pr->fields[i];
+		const struct gn_value *v;
+
+		if (!gn_out_present(l, i))
+			continue;
+		v = gn_layer_get(l, i);
+		gn_sb_putn(sb, c->label.s ? c->label.s : "", c->label.len);
+		put_spaces(sb, lvl + 2);
+		if (v->type == GN_V_PKT || (v->type == GN_V_LIST && gn_out_holds_packets(f))) {
+			size_t mark = c->label.len;
+			uint32_t n = v->type == GN_V_PKT ? 1 : v->len;
+
+			gn_sb_putc(sb, '\\');
+			field_name(sb, f->name);
+			gn_sb_puts(sb, "\\\n");
+			put_spaces(&c->label, lvl);
+			gn_sb_puts(&c->label, "   |");
+			for (uint32_t k = 0; k < n; k++) {
+				const struct gn_value *it = v->type == GN_V_PKT ? v : &v->items[k];
+
+				if (it->type == GN_V_PKT)
+					show_packet(c, it->pkt);
+			}
+			gn_out_truncate(&c->label, mark);
+		} else {
+			size_t start;
+
+			field_name(sb, f->name);
+			gn_sb_puts(sb, "= ");
+			start = sb->len;
+			gn_out_value(l, f, v, sb, GN_REPR_HUMAN);
+			indent_newlines(c, start, c->label.len + lvl + strlen(f->name) + 4);
+			gn_sb_putc(sb, '\n');
+		}
+	}
+}
+
+static void show_packet(struct show_ctx *c, const struct gn_packet *p)
+{
+	for (unsigned k = 0; k < p->n; k++)
+		show_layer(c, &p->layers[k], 3 * (size_t)k);
+}
+
+void gn_show(const struct gn_packet *p, struct gn_strbuf *sb)
+{
+	struct show_ctx c = { .sb = sb };
+
+	gn_sb_init(&c.label);
+	gn_sb_init(&c.tmp);
+	show_packet(&c, p);
+	if (c.label.err || c.tmp.err)
+		sb->err = c.label.err ? c.label.err : c.tmp.err;
+	gn_sb_free(&c.label);
+	gn_sb_free(&c.tmp);
+}
