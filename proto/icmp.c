@@ -329,6 +329,11 @@ static void unused_format(const struct gn_layer *l, const struct gn_field *f,
 {
 	bool none = unused_width(l) == 0;
 
+	/* Scapy's value of a never-read MultipleTypeField is None */
+	if (r == GN_REPR_JSON && none && !gn_layer_isset(l, F_UNUSED)) {
+		gn_sb_puts(sb, "null");
+		return;
+	}
 	if (v->type == GN_V_BYTES || (none && v->type == GN_V_INT && v->u == 0)) {
 		/* the empty StrFixedLenField Scapy uses for these types */
 		if (r == GN_REPR_JSON)

@@ -455,6 +455,149 @@ const struct gn_proto gn_proto_icmpv6_nd_redirect = {
 	.guess_payload = ndopt_guess,
 };
 
+/* ---- multicast listener discovery (RFC 2710, RFC 3810) ----------------------- */
+
+static const struct gn_field mlquery_fields[] = {
+	ICMP6_HEAD(130, GN_BYTE("code", 0)),
+	GN_SHORT("mrd", 10000),
+	GN_SHORT("reserved", 0),
+	GN_IPV6("mladdr", "::"),
+};
+
+static const struct gn_field mlreport_fields[] = {
+	ICMP6_HEAD(131, GN_BYTE("code", 0)),
+	GN_SHORT("mrd", 0),
+	GN_SHORT("reserved", 0),
+	GN_IPV6("mladdr", "::"),
+};
+
+static const struct gn_field mldone_fields[] = {
+	ICMP6_HEAD(132, GN_BYTE("code", 0)),
+	GN_SHORT("mrd", 0),
+	GN_SHORT("reserved", 0),
+	GN_IPV6("mladdr", "::"),
+};
+
+enum { MQ2_SOURCES_NUMBER = 10, MQ2_SOURCES };
+
+static long mlquery2_sources_length(const struct gn_layer *l, size_t avail)
+{
+	(void)avail;
+	return 16 * (long)gn_field_uint(l, MQ2_SOURCES_NUMBER);
+}
+
+static const struct gn_field mlquery2_fields[] = {
+	ICMP6_HEAD(130, GN_BYTE("code", 0)),
+	GN_SHORT("mrd", 10000),
+	GN_SHORT("reserved", 0),
+	GN_IPV6("mladdr", "::"),
+	GN_BITS("Resv", 4, 0),
+	GN_BITS("S", 1, 0),
+	GN_BITS("QRV", 3, 0),
+	GN_BYTE("QQIC", 0),
+	GN_COUNTFIELD("sources_number", 16, MQ2_SOURCES),
+	GN_FIELD_("sources", gn_kind_ip6list, 0, .length_from = mlquery2_sources_length),
+};
+
+enum { MAR_AUXDATA_LEN = 1, MAR_SOURCES_NUMBER, MAR_DST, MAR_SOURCES, MAR_AUXDATA };
+
+static long mar_sources_length(const struct gn_layer *l, size_t avail)
+{
+	(void)avail;
+	return 16 * (long)gn_field_uint(l, MAR_SOURCES_NUMBER);
+}
+
+/* auxdata_len counts bytes here (Scapy's reading; RFC 3810 says words) */
+static const struct gn_field mldmultaddrrec_fields[] = {
+	GN_BYTE("rtype", 4),
+	GN_LENFIELD("auxdata_len", 8, MAR_AUXDATA),
+	GN_COUNTFIELD("sources_number", 16, MAR_SOURCES),
+	GN_IPV6("dst", "::"),
+	GN_FIELD_("sources", gn_kind_ip6list, 0, .length_from = mar_sources_length),
+	GN_LENBYTES("auxdata", MAR_AUXDATA_LEN, ""),
+};
+
+/* A record is followed by the next record (Scapy's default_payload_class):
+ * in the records list the first one carries the others as its payload. */
+static const struct gn_proto *mar_guess(const struct gn_layer *l, const uint8_t *p, size_t len)
+{
+	(void)l;
+	(void)p;
+	(void)len;
+	return &gn_proto_icmpv6_mldmultaddrrec;
+}
+
+enum { MR2_RECORDS_NUMBER = 4, MR2_RECORDS };
+
+static const struct gn_field mlreport2_fields[] = {
+	ICMP6_HEAD(143, GN_BYTE("res", 0)),
+	GN_SHORT("reserved", 0),
+	GN_COUNTFIELD("records_number", 16, MR2_RECORDS),
+	GN_PKTLIST("records", &gn_proto_icmpv6_mldmultaddrrec, MR2_RECORDS_NUMBER),
+};
+
+static bool mlreport_answers(const struct gn_layer *reply, const struct gn_layer *probe)
+{
+	(void)reply;
+	return probe->proto == &gn_proto_icmpv6_mlquery;
+}
+
+static bool mlreport2_answers(const struct gn_layer *reply, const struct gn_layer *probe)
+{
+	(void)reply;
+	return probe->proto == &gn_proto_icmpv6_mlquery2;
+}
+
+const struct gn_proto gn_proto_icmpv6_mlquery = {
+	.name = "ICMPv6MLQuery",
+	.long_name = "MLD - Multicast Listener Query",
+	.fields = mlquery_fields,
+	.nfields = 6,
+	.post_build = icmpv6_post_build,
+};
+
+const struct gn_proto gn_proto_icmpv6_mlreport = {
+	.name = "ICMPv6MLReport",
+	.long_name = "MLD - Multicast Listener Report",
+	.fields = mlreport_fields,
+	.nfields = 6,
+	.post_build = icmpv6_post_build,
+	.answers = mlreport_answers,
+};
+
+const struct gn_proto gn_proto_icmpv6_mldone = {
+	.name = "ICMPv6MLDone",
+	.long_name = "MLD - Multicast Listener Done",
+	.fields = mldone_fields,
+	.nfields = 6,
+	.post_build = icmpv6_post_build,
+};
+
+const struct gn_proto gn_proto_icmpv6_mlquery2 = {
+	.name = "ICMPv6MLQuery2",
+	.long_name = "MLDv2 - Multicast Listener Query",
+	.fields = mlquery2_fields,
+	.nfields = 12,
+	.post_build = icmpv6_post_build,
+};
+
+const struct gn_proto gn_proto_icmpv6_mldmultaddrrec = {
+	.name = "ICMPv6MLDMultAddrRec",
+	.long_name = "ICMPv6 MLDv2 - Multicast Address Record",
+	.fields = mldmultaddrrec_fields,
+	.nfields = 6,
+	.guess_payload = mar_guess,
+};
+
+const struct gn_proto gn_proto_icmpv6_mlreport2 = {
+	.name = "ICMPv6MLReport2",
+	.long_name = "MLDv2 - Multicast Listener Report",
+	.fields = mlreport2_fields,
+	.nfields = 6,
+	.post_build = icmpv6_post_build,
+	.answers = mlreport2_answers,
+};
+
 /* ---- ND options (RFC 4861 section 4.6) ---------------------------------------- */
 
 enum { OPT_TYPE, OPT_LEN };

@@ -74,6 +74,8 @@ static bool unset(const struct gn_layer *l, unsigned i)
 
 /* ---- IP6ListField: a list of IPv6 addresses ------------------------------ */
 
+/* The bytes the list takes: length_from read as a Python slice s[:n], as
+ * Scapy does (a negative n leaves the last -n bytes out). */
 static size_t ip6list_avail(const struct gn_dissect_ctx *c, const struct gn_layer *l,
 			    const struct gn_field *f)
 {
@@ -85,17 +87,20 @@ static size_t ip6list_avail(const struct gn_dissect_ctx *c, const struct gn_laye
 		return avail;
 	want = f->length_from(l, avail);
 	if (want < 0)
-		return 0;
+		return (size_t)-want < avail ? avail - (size_t)-want : 0;
 	return (size_t)want < avail ? (size_t)want : avail;
 }
 
 static int ip6list_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 			   const struct gn_field *f, struct gn_value *out)
 {
-	/* a partial address at the end is not read: it stays for the payload */
-	size_t n = ip6list_avail(c, l, f) / 16;
+	size_t bytes = ip6list_avail(c, l, f);
+	size_t n = bytes / 16;
 	struct gn_value *items = NULL;
 
+	/* a partial address: Scapy gives up on the layer, so do we */
+	if (bytes % 16)
+		return -EMSGSIZE;
 	if (n) {
 		items = gn_arena_alloc(c->arena, n * sizeof(*items));
 		if (!items)

@@ -22,6 +22,7 @@
 #define AST_MAX_TEXT (64u << 20)
 #define AST_MAX_REPEAT_BYTES 1000000u
 #define AST_MAX_REPEAT_ITEMS 65536u
+#define AST_MAX_ARGS 1024u
 
 /* Every function the language knows; any other NAME(...) is a layer when it
  * starts with an uppercase letter. */
@@ -916,6 +917,9 @@ static struct gn_ast *parse_list(struct parser *p)
 static bool kw_push(struct parser *p, struct gn_ast_kw **kw, unsigned *n, unsigned *cap,
 		    const char *name, int col, struct gn_ast *value)
 {
+	/* no layer has this many fields; it also keeps the duplicate check cheap */
+	if (*n >= AST_MAX_ARGS)
+		return fail(p, col, "too many arguments: the limit is %u", AST_MAX_ARGS);
 	for (unsigned i = 0; i < *n; i++)
 		if (!strcmp((*kw)[i].name, name))
 			return fail(p, col, "argument '%.60s' is given twice", name);

@@ -217,6 +217,22 @@ static void bytes_format(const struct gn_layer *l, const struct gn_field *f,
 	}
 }
 
+/* Scapy's StrFixedLenField shows its value without the NUL padding */
+static void fixbytes_format(const struct gn_layer *l, const struct gn_field *f,
+			    const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
+{
+	struct gn_value trimmed;
+
+	if (r != GN_REPR_HUMAN || v->type != GN_V_BYTES) {
+		bytes_format(l, f, v, sb, r);
+		return;
+	}
+	trimmed = *v;
+	while (trimmed.len && trimmed.bytes[trimmed.len - 1] == 0)
+		trimmed.len--;
+	bytes_format(l, f, &trimmed, sb, r);
+}
+
 static size_t bytes_wire_len(const struct gn_layer *l, const struct gn_field *f,
 			     const struct gn_value *v)
 {
@@ -242,7 +258,7 @@ static size_t strz_wire_len(const struct gn_layer *l, const struct gn_field *f,
 const struct gn_field_ops gn_kind_fixbytes = {
 	.kind = "StrFixedLenField",
 	.dissect = fixbytes_dissect, .build = fixbytes_build, .assign = bytes_assign,
-	.format = bytes_format, .wire_len = fixbytes_wire_len, .is_scalar = true,
+	.format = fixbytes_format, .wire_len = fixbytes_wire_len, .is_scalar = true,
 };
 
 const struct gn_field_ops gn_kind_lenbytes = {

@@ -185,6 +185,8 @@ int gn_pcap_create(const char *path, enum gn_pcap_format fmt, int linktype,
 		return gn_error_set(err, -EINVAL, 0, "%s: unknown pcap format %d", name, (int)fmt);
 	if (linktype < 0)
 		return gn_error_set(err, -EINVAL, 0, "%s: invalid link type %d", name, linktype);
+	if (snaplen > INT32_MAX)
+		return gn_error_set(err, -EINVAL, 0, "%s: snap length %u too large", name, snaplen);
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return gn_error_set(err, -ENOMEM, 0, "%s: out of memory", name);

@@ -48,13 +48,49 @@ static void table_set(struct name_table *t, uint32_t num, const char *name)
 	t->by_num[num] = name;
 }
 
+/* Names live as long as the process, in chunks kept on one list (a name a
+ * later line replaces stays allocated, but reachable). */
+struct name_chunk {
+	struct name_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+static struct name_chunk *name_chunks;
+static pthread_mutex_t name_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *name_alloc(size_t n)
+{
+	struct name_chunk *c;
+	char *p = NULL;
+
+	pthread_mutex_lock(&name_lock);
+	c = name_chunks;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 4096 ? n : 4096;
+
+		c = malloc(sizeof(*c) + cap);
+		if (c) {
+			c->used = 0;
+			c->cap = cap;
+			c->next = name_chunks;
+			name_chunks = c;
+		}
+	}
+	if (c) {
+		p = c->data + c->used;
+		c->used += n;
+	}
+	pthread_mutex_unlock(&name_lock);
+	return p;
+}
+
 /* Scapy's fixname: a leading digit gets "n_", anything that is not an
- * ASCII letter or digit becomes '_'.  Returns a string that lives as long
- * as the process (the tables are loaded once and kept). */
+ * ASCII letter or digit becomes '_'. */
 static const char *fixname(const char *s, size_t n)
 {
 	bool digit = n && s[0] >= '0' && s[0] <= '9';
-	char *out = malloc(n + (digit ? 2 : 0) + 1);
+	char *out = name_alloc(n + (digit ? 2 : 0) + 1);
 	char *o = out;
 
 	if (!out)

@@ -413,8 +413,12 @@ static int lookup(struct spf *c, unsigned k, struct directive d)
 			d.num--;
 			continue;
 		}
+		/* Scapy fails on an empty conversion only once it found the
+		 * field (it reads fmt[-1]); a missing one is "??" */
+		if (!d.fmtlen)
+			return bad(c, "empty conversion before ','");
 		raw = owner != l;
-		if (d.fmtlen && d.fmt[d.fmtlen - 1] == 'r') {
+		if (d.fmt[d.fmtlen - 1] == 'r') {
 			raw = true;
 			d.fmtlen--;
 		}
@@ -497,8 +501,6 @@ static int directive(struct spf *c, unsigned from, const char *s, size_t n)
 		d.fmtlen = (size_t)(comma - s);
 		cf = comma + 1;
 		cflen = n - d.fmtlen - 1;
-		if (!d.fmtlen)
-			return bad(c, "empty conversion before ','");
 	} else {
 		d.fmt = "s";
 		d.fmtlen = 1;
@@ -605,6 +607,8 @@ static int sprintf_at(const struct gn_packet *p, unsigned from, const char *fmt,
 	size_t start = sb->len, pos = 0;
 	int rc;
 
+	if (!fmt)
+		return gn_error_set(err, -EINVAL, 0, "sprintf: no format string");
 	gn_sb_init(&w);
 	gn_sb_init(&c.val);
 	gn_sb_init(&c.tmp);

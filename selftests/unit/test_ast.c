@@ -663,6 +663,28 @@ static void test_err_args(void **state)
 	expect_error(f, "X(a=(1,,2))", 8, "expected a value, found ','");
 }
 
+static void test_err_too_many_args(void **state)
+{
+	struct fix *f = *state;
+	char *buf = malloc(16 * 1100), *o = buf;
+	int col = 0;
+
+	assert_non_null(buf);
+	o += sprintf(o, "X(");
+	for (int i = 0; i <= 1024; i++) {
+		if (i == 1024)
+			col = (int)(o - buf) + 1;
+		o += sprintf(o, "a%d=1,", i);
+	}
+	strcpy(o, ")");
+	expect_error(f, buf, col, "too many arguments: the limit is 1024");
+	/* 1024 are fine */
+	strcpy(buf + col - 1, ")");
+	tree(f, buf);
+	assert_int_equal(f->ast->items[0]->nkw, 1024);
+	free(buf);
+}
+
 static void test_err_nesting(void **state)
 {
 	struct fix *f = *state;
@@ -776,6 +798,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_err_top_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_err_too_many_args, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_null_args, setup, teardown),
 		cmocka_unit_test(test_closest),
