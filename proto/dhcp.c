@@ -265,7 +265,7 @@ const struct gn_proto gn_proto_bootp = {
 enum opt_kind {
 	O_RAW,      /* no value type: bytes, or the code alone when bare */
 	O_IP,       /* IPField, repeated */
-	O_INT,      /* IntField (signed), repeated */
+	O_INT,      /* IntField (unsigned 32 bits), repeated */
 	O_SHORT,    /* ShortField, repeated */
 	O_BYTE,     /* ByteField, repeated */
 	O_MSGTYPE,  /* ByteEnumField of DHCP message types */
@@ -720,17 +720,11 @@ static int opt_error(struct gn_error *err, const struct gn_ast *a, const char *w
 	return gn_error_set(err, -EINVAL, a->column, "DHCP option '%s' takes %s", o->name, what);
 }
 
-static int int_value(const struct gn_ast *a, uint64_t max, bool can_neg, uint64_t *out)
+static int int_value(const struct gn_ast *a, uint64_t max, uint64_t *out)
 {
 	if (a->type != GN_AST_NUM && a->type != GN_AST_BOOL)
 		return -EINVAL;
-	if (a->neg) {
-		if (!can_neg || a->num > 0x80000000ull)
-			return -ERANGE;
-		*out = (0 - a->num) & 0xffffffffull;
-		return 0;
-	}
-	if (a->num > max)
+	if (a->neg || a->num > max)
 		return -ERANGE;
 	*out = a->num;
 	return 0;
@@ -759,22 +753,22 @@ static int value_from_ast(struct gn_arena *ar, const struct dhcp_opt *o, const s
 			*out = gn_v_int(u);
 			return 0;
 		}
-		if (int_value(a, 255, false, &u))
+		if (int_value(a, 255, &u))
 			return opt_error(err, a, "a message type name or a number 0..255", o);
 		*out = gn_v_int(u);
 		return 0;
 	case O_INT:
-		if (int_value(a, 0xffffffffull, true, &u))
-			return opt_error(err, a, "32-bit integers", o);
+		if (int_value(a, 0xffffffffull, &u))
+			return opt_error(err, a, "integers 0..4294967295", o);
 		*out = gn_v_int(u);
 		return 0;
 	case O_SHORT:
-		if (int_value(a, 0xffff, false, &u))
+		if (int_value(a, 0xffff, &u))
 			return opt_error(err, a, "integers 0..65535", o);
 		*out = gn_v_int(u);
 		return 0;
 	case O_BYTE:
-		if (int_value(a, 255, false, &u))
+		if (int_value(a, 255, &u))
 			return opt_error(err, a, "integers 0..255", o);
 		*out = gn_v_int(u);
 		return 0;
@@ -793,7 +787,7 @@ static int value_from_ast(struct gn_arena *ar, const struct dhcp_opt *o, const s
 		if (!out->items)
 			return -ENOMEM;
 		for (unsigned i = 0; i < n; i++) {
-			if (int_value(its[i], 255, false, &u))
+			if (int_value(its[i], 255, &u))
 				return opt_error(err, its[i], "a list of integers 0..255", o);
 			out->items[i] = gn_v_int(u);
 		}
@@ -1001,8 +995,6 @@ static void value_text(struct gn_strbuf *sb, enum opt_kind k, const struct gn_va
 	case GN_V_INT:
 		if (k == O_MSGTYPE && r == GN_REPR_HUMAN && (name = gn_enum_name(dhcp_types, v->u)))
 			gn_sb_puts(sb, name);
-		else if (k == O_INT)
-			gn_sb_printf(sb, "%" PRId64, (int64_t)(int32_t)(uint32_t)v->u);
 		else
 			gn_sb_printf(sb, "%" PRIu64, v->u);
 		return;

@@ -212,12 +212,24 @@ static int section_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 		n++;
 		c->off += rec;
 	}
-	if (n) {
+	if (n == 1) {
+		*out = items[0];
+	} else if (n) {
 		out->type = GN_V_LIST;
 		out->len = n;
 		out->items = items;
 	}
 	return 0;
+}
+
+/* Scapy 2.5 holds one record as the packet itself and several as a chain;
+ * gannet holds one as a packet value and several as a list, which is what
+ * its outputs tell apart (show, command() and JSON alike). */
+static int one_or_list(int rc, struct gn_value *out)
+{
+	if (!rc && out->type == GN_V_LIST && out->len == 1 && out->items[0].type == GN_V_PKT)
+		*out = out->items[0];
+	return rc;
 }
 
 /* Strings are read as records ("DNSQR()" is qd's default); "None" is no
@@ -237,16 +249,16 @@ static int section_assign(struct gn_arena *a, const struct gn_field *f, const st
 		rc = gn_ast_parse(a, ast->str, &tree, err);
 		if (rc)
 			return rc;
-		return gn_kind_pktlist.assign(a, f, tree, out, err);
+		return one_or_list(gn_kind_pktlist.assign(a, f, tree, out, err), out);
 	}
 	if (ast->type == GN_AST_LAYER) {
 		struct gn_ast *one = (struct gn_ast *)ast;
 		struct gn_ast chain = { .type = GN_AST_CHAIN, .column = ast->column,
 					.items = &one, .n = 1 };
 
-		return gn_kind_pktlist.assign(a, f, &chain, out, err);
+		return one_or_list(gn_kind_pktlist.assign(a, f, &chain, out, err), out);
 	}
-	return gn_kind_pktlist.assign(a, f, ast, out, err);
+	return one_or_list(gn_kind_pktlist.assign(a, f, ast, out, err), out);
 }
 
 static int section_build(struct gn_build_ctx *c, const struct gn_layer *l,
@@ -296,6 +308,18 @@ static int rdata_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const str
 
 	if (rdlen > avail)
 		rdlen = avail;
+	if (rdlen == 0) {
+		/* No rdata: Scapy leaves the field to its default for the type
+		 * (0.0.0.0, [], b'').  Here it is an empty value that builds to
+		 * nothing again, shown as that default; a name has no empty
+		 * form (it would build to a zero byte): None. */
+		memset(out, 0, sizeof(*out));
+		if (k == RD_TXT)
+			out->type = GN_V_LIST;
+		else if (k != RD_NAME)
+			return bytes_value(c->arena, c->p, 0, out);
+		return 0;
+	}
 	if ((k == RD_A && rdlen >= 4) || (k == RD_AAAA && rdlen >= 16)) {
 		/* Scapy's IPField/IP6Field read their size; what is left of
 		 * rdata becomes the record's Raw payload */
@@ -401,7 +425,7 @@ static int rdata_build(struct gn_build_ctx *c, const struct gn_layer *l, const s
 
 		if (v->type == GN_V_ADDR && v->alen == alen)
 			gn_wbuf_put(&c->w, v->addr, alen);
-		else if (v->type == GN_V_BYTES && v->len == 0)
+		else if (v->type == GN_V_BYTES && v->len == 0 && !gn_layer_isset(l, R_RDATA))
 			gn_wbuf_put(&c->w, zero, alen); /* the default: 0.0.0.0 or :: */
 		else if (v->type == GN_V_BYTES)
 			gn_wbuf_put(&c->w, v->bytes, v->len); /* raw bytes, b"..." */
@@ -699,6 +723,21 @@ static const struct gn_proto *rr_dispatch(const uint8_t *p, size_t len)
 	}
 }
 
+/* Scapy sets a record's owner name after reading it (rr.rrname = name),
+ * which makes the root name "" into ".". */
+static int owner_post_dissect(struct gn_dissect_ctx *c, struct gn_layer *l)
+{
+	struct gn_value *v = &l->vals[0];
+
+	if ((l->state[0] & GN_FS_SET) && v->type == GN_V_BYTES && v->len == 0) {
+		v->bytes = gn_arena_memdup(c->arena, ".", 1);
+		if (!v->bytes)
+			return -ENOMEM;
+		v->len = 1;
+	}
+	return 0;
+}
+
 /*
  * Scapy forgets a dissected rdlen when a name in rdata was compressed, so
  * that building again (uncompressed) computes it.  c->p holds exactly the
@@ -708,7 +747,10 @@ static int rr_post_dissect(struct gn_dissect_ctx *c, struct gn_layer *l)
 {
 	size_t pos = 0;
 	bool ptr = false, ok;
+	int err = owner_post_dissect(c, l);
 
+	if (err)
+		return err;
 	if (!name_skip(c->p, c->len, &pos, NULL) || c->len - pos < 10)
 		return 0;
 	pos += 10;
@@ -756,6 +798,7 @@ static int rr_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8
 const struct gn_proto gn_proto_dnsqr = {
 	.name = "DNSQR", .long_name = "DNS Question Record",
 	.fields = dnsqr_fields, .nfields = 3,
+	.post_dissect = owner_post_dissect,
 };
 
 const struct gn_proto gn_proto_dnsrr = {
@@ -789,6 +832,7 @@ const struct gn_proto gn_proto_dnsrrsrv = {
 const struct gn_proto gn_proto_dnsrropt = {
 	.name = "DNSRROPT", .long_name = "DNS OPT Resource Record",
 	.fields = dnsrropt_fields, .nfields = O_RDATA + 1,
+	.post_dissect = owner_post_dissect,
 };
 
 /* Scapy's EDNS0TLV.extract_padding: an option is only its own bytes. */
@@ -858,7 +902,7 @@ static uint64_t section_count(const struct gn_layer *l, unsigned count_field,
 	*sec = gn_layer_get(l, (unsigned)l->proto->fields[count_field].link);
 	if (n->type == GN_V_INT)
 		return n->u;
-	return (*sec)->type == GN_V_LIST ? (*sec)->len : 0;
+	return (*sec)->type == GN_V_LIST ? (*sec)->len : (*sec)->type == GN_V_PKT;
 }
 
 /* Python's '%s' of a record's value, as Scapy's mysummary formats it:
@@ -885,9 +929,10 @@ static bool dns_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 	uint64_t n = section_count(l, qr ? F_ANCOUNT : F_QDCOUNT, &sec);
 
 	gn_sb_puts(sb, qr ? "DNS Ans" : "DNS Qry");
-	if (n > 0 && sec->type == GN_V_LIST && sec->len && sec->items[0].type == GN_V_PKT &&
-	    sec->items[0].pkt->n) {
-		const struct gn_layer *rec = &sec->items[0].pkt->layers[0];
+	if (sec->type == GN_V_LIST && sec->len)
+		sec = &sec->items[0];
+	if (n > 0 && sec->type == GN_V_PKT && sec->pkt->n) {
+		const struct gn_layer *rec = &sec->pkt->layers[0];
 
 		if (rec->proto == (qr ? &gn_proto_dnsrr : &gn_proto_dnsqr)) {
 			gn_sb_puts(sb, " \"");

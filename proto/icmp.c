@@ -479,6 +479,61 @@ static bool icmp_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 	return true;
 }
 
+/* ---- matching replies to probes (Scapy's hashret and answers) ------------- */
+
+static bool is_icmp(const struct gn_layer *l)
+{
+	return l && (l->proto == &gn_proto_icmp || l->proto == &gn_proto_icmperror);
+}
+
+static uint32_t icmp_hashret(const struct gn_layer *l)
+{
+	uint32_t up = gn_layer_hashret(gn_layer_above(l));
+	uint16_t idseq[2];
+
+	if (!has_id_seq(l))
+		return up;
+	idseq[0] = (uint16_t)gn_field_uint(l, F_ID);
+	idseq[1] = (uint16_t)gn_field_uint(l, F_SEQ);
+	return gn_hash_bytes(gn_hash_bytes(0, idseq, 4), &up, 4);
+}
+
+/* A reply of the matching type with the probe's id and seq. */
+static bool icmp_answers(const struct gn_layer *r, const struct gn_layer *p)
+{
+	static const uint8_t pairs[][2] = {
+		{ 8, 0 }, { 13, 14 }, { 15, 16 }, { 17, 18 }, { 33, 34 }, { 35, 36 }, { 37, 38 },
+	};
+	unsigned pt, rt;
+
+	if (!is_icmp(p))
+		return false;
+	pt = icmp_type(p);
+	rt = icmp_type(r);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (pairs[i][0] == pt && pairs[i][1] == rt)
+			return gn_field_uint(r, F_ID) == gn_field_uint(p, F_ID) &&
+			       gn_field_uint(r, F_SEQ) == gn_field_uint(p, F_SEQ);
+	return false;
+}
+
+/* The quoted ICMP header is the probe's own.  Scapy tests the code (not the
+ * type) against the echo/timestamp/mask numbers before comparing id and
+ * seq; kept as is. */
+static bool icmperror_answers(const struct gn_layer *r, const struct gn_layer *p)
+{
+	uint64_t code;
+
+	if (!is_icmp(p) || icmp_type(r) != icmp_type(p) ||
+	    gn_field_uint(r, F_CODE) != gn_field_uint(p, F_CODE))
+		return false;
+	code = gn_field_uint(r, F_CODE);
+	if (code == 0 || code == 8 || code == 13 || code == 14 || code == 17 || code == 18)
+		return gn_field_uint(r, F_ID) == gn_field_uint(p, F_ID) &&
+		       gn_field_uint(r, F_SEQ) == gn_field_uint(p, F_SEQ);
+	return true;
+}
+
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 const struct gn_proto gn_proto_icmp = {
@@ -487,6 +542,8 @@ const struct gn_proto gn_proto_icmp = {
 	.post_build = icmp_post_build,
 	.guess_payload = icmp_guess,
 	.summary = icmp_summary,
+	.hashret = icmp_hashret,
+	.answers = icmp_answers,
 };
 
 const struct gn_proto gn_proto_icmperror = {
@@ -494,6 +551,8 @@ const struct gn_proto gn_proto_icmperror = {
 	.fields = icmp_fields, .nfields = NF(icmp_fields),
 	.post_build = icmp_post_build,
 	.guess_payload = icmp_guess,
+	.hashret = icmp_hashret,
+	.answers = icmperror_answers,
 };
 
 void gn_proto_icmp_register(void)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * ICMPv6 (RFC 4443) and Neighbor Discovery (RFC 4861), as Scapy 2.5's
- * inet6 has them.  Each message type is its own class, picked by the type
- * byte (Scapy's icmp6typescls); errors carry the offending packet as
- * IPerror6; ND options are not a list field but the layers that follow the
- * ND message, one after the other, each picked by its type byte.
+ * ICMPv6 (RFC 4443), multicast listener discovery (RFC 2710, RFC 3810) and
+ * neighbor discovery (RFC 4861) with its options, as Scapy 2.5's inet6 has
+ * them.  Each message type is its own class, picked by the type byte
+ * (Scapy's icmp6typescls); errors carry the offending packet as IPerror6;
+ * ND options are not a list field but the layers that follow the ND
+ * message, one after the other, each picked by its type byte.
  */
 #include <errno.h>
 #include <string.h>
@@ -113,7 +114,7 @@ static void put_name(const struct gn_layer *l, struct gn_strbuf *sb)
 	gn_sb_puts(sb, l->proto->long_name ? l->proto->long_name : l->proto->name);
 }
 
-/* Appends " <label><field as shown>" for each label/field pair. */
+/* Appends each label followed by its field as show() writes it. */
 static void put_fields(const struct gn_layer *l, struct gn_strbuf *sb, const char *const *labels,
 		       const unsigned *idx, unsigned n)
 {
@@ -136,17 +137,31 @@ static const struct gn_proto *error_guess(const struct gn_layer *l, const uint8_
  * byte (Scapy's _ICMPv6NDGuessPayload); a type Scapy does not know is Raw. */
 static const struct gn_proto *ndopt_guess(const struct gn_layer *l, const uint8_t *p, size_t len)
 {
+	static const struct gn_proto *const by_type[32] = {
+		[1] = &gn_proto_icmpv6_ndopt_srclladdr,
+		[2] = &gn_proto_icmpv6_ndopt_dstlladdr,
+		[3] = &gn_proto_icmpv6_ndopt_prefixinfo,
+		[4] = &gn_proto_icmpv6_ndopt_redirectedhdr,
+		[5] = &gn_proto_icmpv6_ndopt_mtu,
+		[6] = &gn_proto_icmpv6_ndopt_shortcutlimit,
+		[7] = &gn_proto_icmpv6_ndopt_advinterval,
+		[8] = &gn_proto_icmpv6_ndopt_hainfo,
+		[9] = &gn_proto_icmpv6_ndopt_srcaddrlist,
+		[10] = &gn_proto_icmpv6_ndopt_tgtaddrlist,
+		[17] = &gn_proto_icmpv6_ndopt_ipaddr,
+		[18] = &gn_proto_icmpv6_ndopt_newrtrprefix,
+		[19] = &gn_proto_icmpv6_ndopt_lla,
+		[23] = &gn_proto_icmpv6_ndopt_map,
+		[24] = &gn_proto_icmpv6_ndopt_routeinfo,
+		[25] = &gn_proto_icmpv6_ndopt_rdnss,
+		[26] = &gn_proto_icmpv6_ndopt_efa,
+		[31] = &gn_proto_icmpv6_ndopt_dnssl,
+	};
+
 	(void)l;
-	if (len <= 1)
+	if (len <= 1 || p[0] >= 32 || !by_type[p[0]])
 		return &gn_proto_raw;
-	switch (p[0]) {
-	case 1:  return &gn_proto_icmpv6_ndopt_srclladdr;
-	case 2:  return &gn_proto_icmpv6_ndopt_dstlladdr;
-	case 3:  return &gn_proto_icmpv6_ndopt_prefixinfo;
-	case 5:  return &gn_proto_icmpv6_ndopt_mtu;
-	case 25: return &gn_proto_icmpv6_ndopt_rdnss;
-	}
-	return &gn_proto_raw;
+	return by_type[p[0]];
 }
 
 #define ICMP6_HEAD(t, code_field)                                                 \
@@ -777,6 +792,687 @@ const struct gn_proto gn_proto_icmpv6_ndopt_rdnss = {
 	.summary = rdnss_summary,
 };
 
+/* ---- the other ND options Scapy dissects --------------------------------------- */
+
+static const struct gn_field ndopt_shortcutlimit_fields[] = {
+	GN_BYTE("type", 6),
+	GN_BYTE("len", 1),
+	GN_BYTE("shortcutlim", 40),
+	GN_BYTE("res1", 0),
+	GN_INT("res2", 0),
+};
+
+enum { AI_ADVINT = 3 };
+
+static const struct gn_field ndopt_advinterval_fields[] = {
+	GN_BYTE("type", 7),
+	GN_BYTE("len", 1),
+	GN_SHORT("res", 0),
+	GN_INT("advint", 0),
+};
+
+static bool advinterval_summary(const struct gn_layer *l, struct gn_strbuf *sb)
+{
+	put_name(l, sb);
+	gn_sb_putc(sb, ' ');
+	gn_format_field(l, AI_ADVINT, sb, GN_REPR_HUMAN);
+	gn_sb_puts(sb, " milliseconds");
+	return true;
+}
+
+enum { HA_PREF = 3, HA_LIFETIME };
+
+static const struct gn_field ndopt_hainfo_fields[] = {
+	GN_BYTE("type", 8),
+	GN_BYTE("len", 1),
+	GN_SHORT("res", 0),
+	GN_SHORT("pref", 0),
+	GN_SHORT("lifetime", 1),
+};
+
+static bool hainfo_summary(const struct gn_layer *l, struct gn_strbuf *sb)
+{
+	static const char *const labels[] = { " ", " " };
+	static const unsigned idx[] = { HA_PREF, HA_LIFETIME };
+
+	put_name(l, sb);
+	put_fields(l, sb, labels, idx, 2);
+	gn_sb_puts(sb, " seconds");
+	return true;
+}
+
+enum { AL_ADDRLIST = 3 };
+
+/* len counts 8-byte units: the 8-byte header and two per address */
+static long addrlist_length(const struct gn_layer *l, size_t avail)
+{
+	(void)avail;
+	return 8 * ((long)gn_field_uint(l, OPT_LEN) - 1);
+}
+
+static const struct gn_field ndopt_srcaddrlist_fields[] = {
+	GN_BYTE("type", 9),
+	GN_AUTO("len", 8),
+	GN_FIXBYTES("res", 6, NULL),
+	GN_FIELD_("addrlist", gn_kind_ip6list, 0, .length_from = addrlist_length),
+};
+
+static const struct gn_field ndopt_tgtaddrlist_fields[] = {
+	GN_BYTE("type", 10),
+	GN_AUTO("len", 8),
+	GN_FIXBYTES("res", 6, NULL),
+	GN_FIELD_("addrlist", gn_kind_ip6list, 0, .length_from = addrlist_length),
+};
+
+static int addrlist_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8_t *hdr,
+			       size_t hdr_len, size_t total_len)
+{
+	const struct gn_value *a = gn_layer_get(l, AL_ADDRLIST);
+	uint64_t n = a->type == GN_V_LIST ? a->len : 0;
+
+	(void)c;
+	(void)total_len;
+	if (hdr_len >= 2 && unset(l, OPT_LEN))
+		hdr[1] = (uint8_t)(2 * n + 1);
+	return 0;
+}
+
+static const struct gn_enum ipaddr_optcodes[] = {
+	{ 1, "Old Care-Of Address" },
+	{ 2, "New Care-Of Address" },
+	{ 3, "NAR's IP address" },
+	{ 0, NULL },
+};
+
+static const struct gn_field ndopt_ipaddr_fields[] = {
+	GN_BYTE("type", 17),
+	GN_BYTE("len", 3),
+	GN_ENUM("optcode", 8, 1, ipaddr_optcodes),
+	GN_BYTE("plen", 64),
+	GN_INT("res", 0),
+	GN_IPV6("addr", "::"),
+};
+
+static const struct gn_field ndopt_newrtrprefix_fields[] = {
+	GN_BYTE("type", 18),
+	GN_BYTE("len", 3),
+	GN_BYTE("optcode", 0),
+	GN_BYTE("plen", 64),
+	GN_INT("res", 0),
+	GN_IPV6("prefix", "::"),
+};
+
+static const struct gn_enum lla_optcodes[] = {
+	{ 0, "Wildcard requesting resolution for all nearby AP" },
+	{ 1, "LLA for the new AP" },
+	{ 2, "LLA of the MN" },
+	{ 3, "LLA of the NAR" },
+	{ 4, "LLA of the src of TrSolPr or PrRtAdv msg" },
+	{ 5, "AP identified by LLA belongs to current iface of router" },
+	{ 6, "No preifx info available for AP identified by the LLA" },
+	{ 7, "No fast handovers support for AP identified by the LLA" },
+	{ 0, NULL },
+};
+
+static const struct gn_field ndopt_lla_fields[] = {
+	GN_BYTE("type", 19),
+	GN_BYTE("len", 1),
+	GN_ENUM("optcode", 8, 0, lla_optcodes),
+	GN_MAC("lla", "00:00:00:00:00:00"),
+};
+
+static const struct gn_field ndopt_map_fields[] = {
+	GN_BYTE("type", 23),
+	GN_BYTE("len", 3),
+	GN_BITS("dist", 4, 1),
+	GN_BITS("pref", 4, 15),
+	GN_BITS("R", 1, 1),
+	GN_BITS("res", 7, 0),
+	GN_INT("validlifetime", 0xffffffff),
+	GN_IPV6("addr", "::"),
+};
+
+static const struct gn_field ndopt_efa_fields[] = {
+	GN_BYTE("type", 26),
+	GN_BYTE("len", 1),
+	GN_BITS("res", 48, 0),
+};
+
+/* Bytes a field bounded by Scapy's length_from takes: s[:n] as a Python
+ * slice (a negative n leaves the last -n bytes out). */
+static size_t slice_len(const struct gn_dissect_ctx *c, long want)
+{
+	size_t off = c->off + (c->bit ? 1 : 0);
+	size_t avail = off < c->len ? c->len - off : 0;
+
+	if (want < 0)
+		return (size_t)-want < avail ? avail - (size_t)-want : 0;
+	return (size_t)want < avail ? (size_t)want : avail;
+}
+
+/* Route information (RFC 4191): the prefix takes 0, 8 or 16 bytes as len
+ * says (Scapy's _IP6PrefixField). */
+enum { RI_LEN = 1, RI_PLEN, RI_RES1, RI_PRF, RI_RES2, RI_LIFETIME, RI_PREFIX };
+
+static int prefix_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
+			  struct gn_value *out)
+{
+	size_t n = slice_len(c, 8 * ((long)gn_field_uint(l, RI_LEN) - 1));
+	const uint8_t *p;
+	int err;
+
+	(void)f;
+	if (n > 16)
+		return -EMSGSIZE; /* not an address: Scapy gives up on the layer */
+	err = gn_rd_bytes(c, n, &p);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	/* Scapy stops dissecting a layer when its bytes run out, so an empty
+	 * prefix at the very end keeps its default, None */
+	if (!n && c->off >= c->len)
+		return 0;
+	out->type = GN_V_ADDR;
+	out->alen = 16;
+	memcpy(out->addr, p, n);
+	return 0;
+}
+
+static int prefix_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
+			const struct gn_value *v)
+{
+	static const uint8_t zero[16];
+	const struct gn_value *lenv = gn_layer_get(l, RI_LEN);
+	const uint8_t *a = v->type == GN_V_ADDR && v->alen == 16 ? v->addr : zero;
+	uint64_t len;
+
+	(void)f;
+	if (lenv->type != GN_V_INT) {
+		/* no len: the whole address, or nothing for no prefix */
+		if (v->type == GN_V_ADDR)
+			gn_wbuf_put(&c->w, a, 16);
+		return c->w.err;
+	}
+	len = lenv->u;
+	if (len == 2 || len == 3) {
+		gn_wbuf_put(&c->w, a, 8 * (len - 1));
+	} else if (len > 3) {
+		gn_wbuf_put(&c->w, a, 16);
+		for (uint64_t i = 3; i < len; i++)
+			gn_wbuf_put(&c->w, zero, 8);
+	}
+	return c->w.err;
+}
+
+static int prefix_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+			 struct gn_value *out, struct gn_error *err)
+{
+	return gn_kind_ipv6.assign(a, f, ast, out, err);
+}
+
+static void prefix_format(const struct gn_layer *l, const struct gn_field *f,
+			  const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
+{
+	gn_kind_ipv6.format(l, f, v, sb, r);
+}
+
+static const struct gn_field_ops prefix_kind = {
+	.kind = "_IP6PrefixField",
+	.dissect = prefix_dissect,
+	.build = prefix_build,
+	.assign = prefix_assign,
+	.format = prefix_format,
+	.is_scalar = true,
+};
+
+static const struct gn_field ndopt_routeinfo_fields[] = {
+	GN_BYTE("type", 24),
+	GN_AUTO("len", 8),
+	GN_AUTO("plen", 8),
+	GN_BITS("res1", 3, 0),
+	GN_ENUM("prf", 2, 0, ra_prefs),
+	GN_BITS("res2", 3, 0),
+	GN_INT("rtlifetime", 0xffffffff),
+	GN_FIELD_("prefix", prefix_kind, 128, .flags = GN_FF_AUTO),
+};
+
+/* len: the 8-byte header plus the prefix, in 8-byte units */
+static int routeinfo_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8_t *hdr,
+				size_t hdr_len, size_t total_len)
+{
+	(void)c;
+	(void)total_len;
+	if (hdr_len >= 8 && unset(l, RI_LEN))
+		hdr[1] = (uint8_t)((hdr_len - 8) / 8 + 1);
+	return 0;
+}
+
+static bool routeinfo_summary(const struct gn_layer *l, struct gn_strbuf *sb)
+{
+	static const char *const labels[] = { " ", "/", " Preference " };
+	static const unsigned idx[] = { RI_PREFIX, RI_PLEN, RI_PRF };
+
+	put_name(l, sb);
+	put_fields(l, sb, labels, idx, 3);
+	return true;
+}
+
+/* DNS search list (RFC 8106): names as RFC 1035 labels, the list padded
+ * with NULs to 8 bytes (Scapy's DomainNameListField, padded). */
+enum { DS_LEN = 1, DS_RES, DS_LIFETIME, DS_SEARCHLIST };
+
+static int names_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
+			 struct gn_value *out)
+{
+	size_t n = slice_len(c, 8 * (long)gn_field_uint(l, DS_LEN) - 8);
+	struct gn_value *items = NULL;
+	uint32_t count = 0;
+	const uint8_t *p;
+	char *name;
+	int err;
+
+	(void)f;
+	err = gn_rd_bytes(c, n, &p);
+	if (err)
+		return err;
+	/* at most one name per two bytes; the text is never longer than n + 1 */
+	items = gn_arena_alloc(c->arena, (n / 2 + 1) * sizeof(*items));
+	name = gn_arena_alloc(c->arena, n + 2);
+	if (!items || !name)
+		return -ENOMEM;
+	for (size_t i = 0; i < n;) {
+		size_t tl = 0;
+		bool labels = false;
+
+		while (i < n && p[i]) {
+			size_t ll = p[i];
+			size_t take = ll < n - i - 1 ? ll : n - i - 1;
+
+			if (labels)
+				name[tl++] = '.';
+			memcpy(name + tl, p + i + 1, take);
+			tl += take;
+			labels = true;
+			i += ll + 1;
+		}
+		/* padding NULs between and after names are not names */
+		if (labels) {
+			name[tl++] = '.';
+			items[count].type = GN_V_BYTES;
+			items[count].len = (uint32_t)tl;
+			items[count].bytes = gn_arena_memdup(c->arena, name, tl);
+			if (!items[count].bytes)
+				return -ENOMEM;
+			count++;
+		}
+		if (i < n && !p[i])
+			i++;
+	}
+	memset(out, 0, sizeof(*out));
+	out->type = GN_V_LIST;
+	out->len = count;
+	out->items = items;
+	return 0;
+}
+
+static int names_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
+		       const struct gn_value *v)
+{
+	static const uint8_t zero[8];
+	size_t start = c->w.len;
+
+	(void)l;
+	(void)f;
+	for (uint32_t i = 0; v->type == GN_V_LIST && i < v->len; i++) {
+		const struct gn_value *it = &v->items[i];
+		const uint8_t *s = it->type == GN_V_BYTES ? it->bytes : zero;
+		size_t n = it->type == GN_V_BYTES ? it->len : 0;
+		bool ends_nul = false;
+
+		/* every dot-separated part is a label, an empty one included */
+		for (size_t a = 0;;) {
+			const uint8_t *dot = memchr(s + a, '.', n - a);
+			size_t b = dot ? (size_t)(dot - s) : n;
+			uint8_t ll = (uint8_t)(b - a);
+
+			gn_wbuf_put(&c->w, &ll, 1);
+			gn_wbuf_put(&c->w, s + a, b - a);
+			ends_nul = b == a;
+			if (!dot)
+				break;
+			a = b + 1;
+		}
+		if (!ends_nul)
+			gn_wbuf_put(&c->w, zero, 1);
+	}
+	if ((c->w.len - start) % 8)
+		gn_wbuf_put(&c->w, zero, 8 - (c->w.len - start) % 8);
+	return c->w.err;
+}
+
+static int names_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+			struct gn_value *out, struct gn_error *err)
+{
+	const struct gn_ast *const *elems = &ast;
+	unsigned n = 1;
+
+	memset(out, 0, sizeof(*out));
+	out->type = GN_V_LIST;
+	if (ast->type == GN_AST_NONE)
+		return 0;
+	if (ast->type == GN_AST_LIST || ast->type == GN_AST_TUPLE) {
+		elems = (const struct gn_ast *const *)ast->items;
+		n = ast->n;
+	}
+	out->items = gn_arena_alloc(a, (n ? n : 1) * sizeof(*out->items));
+	if (!out->items)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		const struct gn_ast *e = elems[i];
+
+		if (e->type != GN_AST_STR && e->type != GN_AST_BYTES)
+			return gn_error_set(err, -EINVAL, e->column,
+					    "field '%s' holds domain names such as \"example.com\"",
+					    f->name);
+		out->items[i].type = GN_V_BYTES;
+		out->items[i].len = (uint32_t)e->len;
+		out->items[i].bytes = gn_arena_memdup(a, e->str, e->len ? e->len : 1);
+		if (!out->items[i].bytes)
+			return -ENOMEM;
+	}
+	out->len = n;
+	return 0;
+}
+
+/* Python's repr of a list of str for show() and expressions; JSON strings. */
+static void names_format(const struct gn_layer *l, const struct gn_field *f,
+			 const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
+{
+	(void)l;
+	(void)f;
+	gn_sb_putc(sb, '[');
+	for (uint32_t i = 0; v->type == GN_V_LIST && i < v->len; i++) {
+		const struct gn_value *it = &v->items[i];
+
+		if (i)
+			gn_sb_puts(sb, r == GN_REPR_JSON ? "," : ", ");
+		if (it->type != GN_V_BYTES)
+			continue;
+		if (r == GN_REPR_JSON) {
+			gn_sb_json_str(sb, (const char *)it->bytes, it->len);
+		} else {
+			gn_sb_putc(sb, '\'');
+			for (uint32_t k = 0; k < it->len; k++) {
+				uint8_t ch = it->bytes[k];
+
+				if (ch == '\'' || ch == '\\')
+					gn_sb_printf(sb, "\\%c", ch);
+				else if (ch < 0x20 || ch >= 0x7f)
+					gn_sb_printf(sb, "\\x%02x", ch);
+				else
+					gn_sb_putc(sb, (char)ch);
+			}
+			gn_sb_putc(sb, '\'');
+		}
+	}
+	gn_sb_putc(sb, ']');
+}
+
+static const struct gn_field_ops names_kind = {
+	.kind = "DomainNameListField",
+	.dissect = names_dissect,
+	.build = names_build,
+	.assign = names_assign,
+	.format = names_format,
+	.is_list = true,
+};
+
+static const struct gn_field ndopt_dnssl_fields[] = {
+	GN_BYTE("type", 31),
+	GN_AUTO("len", 8),
+	GN_AUTO("res", 16),
+	GN_INT("lifetime", 0xffffffff),
+	GN_FIELD_("searchlist", names_kind, 0),
+};
+
+/* len: the 8-byte header plus the padded names, in 8-byte units */
+static int dnssl_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8_t *hdr,
+			    size_t hdr_len, size_t total_len)
+{
+	(void)c;
+	(void)total_len;
+	if (hdr_len >= 8 && unset(l, DS_LEN))
+		hdr[1] = (uint8_t)(1 + (hdr_len - 8) / 8);
+	return 0;
+}
+
+/* "%name% " followed by the names joined with ", " */
+static bool dnssl_summary(const struct gn_layer *l, struct gn_strbuf *sb)
+{
+	const struct gn_value *v = gn_layer_get(l, DS_SEARCHLIST);
+
+	put_name(l, sb);
+	gn_sb_putc(sb, ' ');
+	for (uint32_t i = 0; v->type == GN_V_LIST && i < v->len; i++) {
+		if (i)
+			gn_sb_puts(sb, ", ");
+		if (v->items[i].type == GN_V_BYTES)
+			gn_sb_putn(sb, (const char *)v->items[i].bytes, v->items[i].len);
+	}
+	return true;
+}
+
+/* Redirected header (RFC 4861 4.6.3): as much of the redirected packet as
+ * fits in whole 8-byte units (Scapy's TruncPktLenField of IPv6). */
+enum { RH_LEN = 1, RH_RES, RH_PKT };
+
+static int truncpkt_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
+			    const struct gn_field *f, struct gn_value *out)
+{
+	size_t n = slice_len(c, 8 * (long)gn_field_uint(l, RH_LEN) - 8);
+	struct gn_packet *sub;
+	size_t used = 0;
+	const uint8_t *p;
+	int err;
+
+	err = gn_rd_bytes(c, n, &p);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	out->type = GN_V_BYTES;
+	if (!n) {
+		/* Scapy's default, b"" */
+		out->bytes = gn_arena_alloc(c->arena, 1);
+		return out->bytes ? 0 : -ENOMEM;
+	}
+	err = gn_dissect_sub(c, f->elem, p, n, &sub, &used);
+	if (err == -ENOMEM)
+		return err;
+	if (err || !sub->n) {
+		/* too deep or unreadable: the bytes as they are (Scapy's Raw) */
+		out->bytes = gn_arena_memdup(c->arena, p, n);
+		out->len = (uint32_t)n;
+		return out->bytes ? 0 : -ENOMEM;
+	}
+	if (used < n) {
+		/* what the quoted IPv6 header says is not its payload */
+		struct gn_layer *pad = gn_packet_push(sub, &gn_proto_padding);
+		struct gn_value load = { .type = GN_V_BYTES, .len = (uint32_t)(n - used) };
+
+		load.bytes = (uint8_t *)(uintptr_t)(p + used);
+		if (!pad || gn_layer_set(pad, 0, &load))
+			return -ENOMEM;
+		pad->off = (uint32_t)used;
+		pad->hdr_len = (uint32_t)(n - used);
+	}
+	out->type = GN_V_PKT;
+	out->pkt = sub;
+	return 0;
+}
+
+static int truncpkt_build(struct gn_build_ctx *c, const struct gn_layer *l,
+			  const struct gn_field *f, const struct gn_value *v)
+{
+	size_t start;
+
+	(void)l;
+	(void)f;
+	gn_wbuf_put(&c->w, NULL, 0); /* byte-aligns */
+	start = c->w.len;
+	if (v->type == GN_V_PKT) {
+		int err = gn_build_sub(c, v->pkt);
+
+		if (err)
+			return err;
+	} else if (v->type == GN_V_BYTES) {
+		gn_wbuf_put(&c->w, v->bytes, v->len);
+	}
+	if (c->w.err)
+		return c->w.err;
+	/* cut to whole 8-byte units: the option header takes 8 */
+	c->w.len -= (c->w.len - start) % 8;
+	return 0;
+}
+
+static int truncpkt_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+			   struct gn_value *out, struct gn_error *err)
+{
+	struct gn_ast *one[1];
+	struct gn_ast chain;
+	struct gn_packet *sub;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->type = GN_V_BYTES;
+	switch (ast->type) {
+	case GN_AST_NONE:
+		return 0;
+	case GN_AST_STR:
+	case GN_AST_BYTES:
+		out->bytes = gn_arena_memdup(a, ast->str, ast->len ? ast->len : 1);
+		out->len = (uint32_t)ast->len;
+		return out->bytes ? 0 : -ENOMEM;
+	case GN_AST_LAYER:
+		one[0] = (struct gn_ast *)ast;
+		chain = (struct gn_ast){ .type = GN_AST_CHAIN, .column = ast->column,
+					 .items = one, .n = 1 };
+		ast = &chain;
+		/* fall through */
+	case GN_AST_CHAIN:
+		sub = gn_packet_new_in(a);
+		if (!sub)
+			return -ENOMEM;
+		rc = gn_parse_ast(sub, ast, err);
+		if (rc)
+			return rc;
+		out->type = GN_V_PKT;
+		out->pkt = sub;
+		return 0;
+	default:
+		return gn_error_set(err, -EINVAL, ast->column,
+				    "field '%s' holds a packet such as IPv6(...)/UDP(), or bytes",
+				    f->name);
+	}
+}
+
+static void truncpkt_format(const struct gn_layer *l, const struct gn_field *f,
+			    const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
+{
+	if (v->type == GN_V_PKT) {
+		if (r == GN_REPR_JSON) {
+			if (v->pkt->n != 1)
+				gn_sb_putc(sb, '[');
+			for (unsigned k = 0; k < v->pkt->n; k++) {
+				if (k)
+					gn_sb_putc(sb, ',');
+				gn_json_layer(&v->pkt->layers[k], sb);
+			}
+			if (v->pkt->n != 1)
+				gn_sb_putc(sb, ']');
+		} else {
+			gn_command(v->pkt, sb);
+		}
+		return;
+	}
+	if (v->type != GN_V_BYTES)
+		gn_sb_puts(sb, r == GN_REPR_JSON ? "null" : "None");
+	else if (r == GN_REPR_EXPR && !v->len)
+		gn_sb_puts(sb, "b''");
+	else if (r == GN_REPR_EXPR)
+		gn_sb_pybytes(sb, v->bytes, v->len);
+	else
+		gn_kind_rest.format(l, f, v, sb, r); /* '' for show, hex for JSON */
+}
+
+static const struct gn_field_ops truncpkt_kind = {
+	.kind = "TruncPktLenField",
+	.dissect = truncpkt_dissect,
+	.build = truncpkt_build,
+	.assign = truncpkt_assign,
+	.format = truncpkt_format,
+};
+
+static const struct gn_field ndopt_redirectedhdr_fields[] = {
+	GN_BYTE("type", 4),
+	GN_AUTO("len", 8),
+	GN_FIXBYTES("res", 6, NULL),
+	GN_FIELD_("pkt", truncpkt_kind, 0, .elem = &gn_proto_ipv6, .dflt_str = ""),
+};
+
+/* len: the 8-byte header plus the cut packet, in 8-byte units */
+static int redirectedhdr_post_build(struct gn_build_ctx *c, const struct gn_layer *l,
+				    uint8_t *hdr, size_t hdr_len, size_t total_len)
+{
+	(void)c;
+	(void)total_len;
+	if (hdr_len >= 2 && unset(l, RH_LEN))
+		hdr[1] = (uint8_t)(hdr_len / 8);
+	return 0;
+}
+
+#define NDOPT(sym, nm, ln, flds, ...)                                              \
+	const struct gn_proto sym = {                                              \
+		.name = nm, .long_name = ln, .fields = flds,                       \
+		.nfields = sizeof(flds) / sizeof(flds[0]),                         \
+		.guess_payload = ndopt_guess, __VA_ARGS__                          \
+	}
+
+NDOPT(gn_proto_icmpv6_ndopt_redirectedhdr, "ICMPv6NDOptRedirectedHdr",
+      "ICMPv6 Neighbor Discovery Option - Redirected Header", ndopt_redirectedhdr_fields,
+      .post_build = redirectedhdr_post_build);
+NDOPT(gn_proto_icmpv6_ndopt_shortcutlimit, "ICMPv6NDOptShortcutLimit",
+      "ICMPv6 Neighbor Discovery Option - NBMA Shortcut Limit", ndopt_shortcutlimit_fields);
+NDOPT(gn_proto_icmpv6_ndopt_advinterval, "ICMPv6NDOptAdvInterval",
+      "ICMPv6 Neighbor Discovery - Interval Advertisement", ndopt_advinterval_fields,
+      .summary = advinterval_summary);
+NDOPT(gn_proto_icmpv6_ndopt_hainfo, "ICMPv6NDOptHAInfo",
+      "ICMPv6 Neighbor Discovery - Home Agent Information", ndopt_hainfo_fields,
+      .summary = hainfo_summary);
+NDOPT(gn_proto_icmpv6_ndopt_srcaddrlist, "ICMPv6NDOptSrcAddrList",
+      "ICMPv6 Inverse Neighbor Discovery Option - Source Address List",
+      ndopt_srcaddrlist_fields, .post_build = addrlist_post_build);
+NDOPT(gn_proto_icmpv6_ndopt_tgtaddrlist, "ICMPv6NDOptTgtAddrList",
+      "ICMPv6 Inverse Neighbor Discovery Option - Target Address List",
+      ndopt_tgtaddrlist_fields, .post_build = addrlist_post_build);
+NDOPT(gn_proto_icmpv6_ndopt_ipaddr, "ICMPv6NDOptIPAddr",
+      "ICMPv6 Neighbor Discovery - IP Address Option (FH for MIPv6)", ndopt_ipaddr_fields);
+NDOPT(gn_proto_icmpv6_ndopt_newrtrprefix, "ICMPv6NDOptNewRtrPrefix",
+      "ICMPv6 Neighbor Discovery - New Router Prefix Information Option (FH for MIPv6)",
+      ndopt_newrtrprefix_fields);
+NDOPT(gn_proto_icmpv6_ndopt_lla, "ICMPv6NDOptLLA",
+      "ICMPv6 Neighbor Discovery - Link-Layer Address (LLA) Option (FH for MIPv6)",
+      ndopt_lla_fields);
+NDOPT(gn_proto_icmpv6_ndopt_map, "ICMPv6NDOptMAP", "ICMPv6 Neighbor Discovery - MAP Option",
+      ndopt_map_fields);
+NDOPT(gn_proto_icmpv6_ndopt_routeinfo, "ICMPv6NDOptRouteInfo",
+      "ICMPv6 Neighbor Discovery Option - Route Information Option", ndopt_routeinfo_fields,
+      .post_build = routeinfo_post_build, .summary = routeinfo_summary);
+NDOPT(gn_proto_icmpv6_ndopt_efa, "ICMPv6NDOptEFA",
+      "ICMPv6 Neighbor Discovery Option - Expanded Flags Option", ndopt_efa_fields);
+NDOPT(gn_proto_icmpv6_ndopt_dnssl, "ICMPv6NDOptDNSSL",
+      "ICMPv6 Neighbor Discovery Option - DNS Search List Option", ndopt_dnssl_fields,
+      .post_build = dnssl_post_build, .summary = dnssl_summary);
+
 /* ---- class by type ------------------------------------------------------------ */
 
 static const struct {
@@ -790,11 +1486,15 @@ static const struct {
 	{ 4, 8, &gn_proto_icmpv6_paramproblem },
 	{ 128, 8, &gn_proto_icmpv6_echo_request },
 	{ 129, 8, &gn_proto_icmpv6_echo_reply },
+	{ 130, 24, &gn_proto_icmpv6_mlquery },
+	{ 131, 24, &gn_proto_icmpv6_mlreport },
+	{ 132, 24, &gn_proto_icmpv6_mldone },
 	{ 133, 8, &gn_proto_icmpv6_nd_rs },
 	{ 134, 16, &gn_proto_icmpv6_nd_ra },
 	{ 135, 24, &gn_proto_icmpv6_nd_ns },
 	{ 136, 24, &gn_proto_icmpv6_nd_na },
 	{ 137, 40, &gn_proto_icmpv6_nd_redirect },
+	{ 143, 8, &gn_proto_icmpv6_mlreport2 },
 };
 
 /* Scapy's _IPv6GuessPayload for nh 58: the class for the type byte when the
@@ -803,6 +1503,9 @@ const struct gn_proto *gn_icmpv6_class(const uint8_t *p, size_t len)
 {
 	if (!len)
 		return &gn_proto_raw;
+	/* RFC 3810 8.1: a query of 28 bytes or more is an MLDv2 query */
+	if (p[0] == 130 && len >= 28)
+		return &gn_proto_icmpv6_mlquery2;
 	for (size_t i = 0; i < sizeof(by_type) / sizeof(by_type[0]); i++)
 		if (by_type[i].type == p[0])
 			return len >= by_type[i].minlen ? by_type[i].cls : &gn_proto_raw;
@@ -811,36 +1514,57 @@ const struct gn_proto *gn_icmpv6_class(const uint8_t *p, size_t len)
 
 void gn_proto_icmpv6_register(void)
 {
-	static const struct gn_proto *const messages[] = {
-		&gn_proto_icmpv6_unknown, &gn_proto_icmpv6_destunreach,
-		&gn_proto_icmpv6_packettoobig, &gn_proto_icmpv6_timeexceeded,
-		&gn_proto_icmpv6_paramproblem, &gn_proto_icmpv6_echo_request,
-		&gn_proto_icmpv6_echo_reply, &gn_proto_icmpv6_nd_rs, &gn_proto_icmpv6_nd_ra,
-		&gn_proto_icmpv6_nd_ns, &gn_proto_icmpv6_nd_na, &gn_proto_icmpv6_nd_redirect,
+	/* hlim: what the message asks of the IPv6 header below it (Scapy's
+	 * overload_fields): 255 for ND (RFC 4861 checks it), 1 for MLD */
+	static const struct {
+		const struct gn_proto *cls;
+		const char *cond_ipv6;
+	} messages[] = {
+		{ &gn_proto_icmpv6_unknown, "nh=58" },
+		{ &gn_proto_icmpv6_destunreach, "nh=58" },
+		{ &gn_proto_icmpv6_packettoobig, "nh=58" },
+		{ &gn_proto_icmpv6_timeexceeded, "nh=58" },
+		{ &gn_proto_icmpv6_paramproblem, "nh=58" },
+		{ &gn_proto_icmpv6_echo_request, "nh=58" },
+		{ &gn_proto_icmpv6_echo_reply, "nh=58" },
+		{ &gn_proto_icmpv6_mlquery, "nh=58,hlim=1" },
+		{ &gn_proto_icmpv6_mlreport, "nh=58,hlim=1" },
+		{ &gn_proto_icmpv6_mldone, "nh=58,hlim=1" },
+		{ &gn_proto_icmpv6_mlquery2, "nh=58,hlim=1" },
+		{ &gn_proto_icmpv6_mlreport2, "nh=58,hlim=1" },
+		{ &gn_proto_icmpv6_nd_rs, "nh=58,hlim=255" },
+		{ &gn_proto_icmpv6_nd_ra, "nh=58,hlim=255" },
+		{ &gn_proto_icmpv6_nd_ns, "nh=58,hlim=255" },
+		{ &gn_proto_icmpv6_nd_na, "nh=58,hlim=255" },
+		{ &gn_proto_icmpv6_nd_redirect, "nh=58,hlim=255" },
 	};
-	static const struct gn_proto *const options[] = {
+	static const struct gn_proto *const others[] = {
+		&gn_proto_icmpv6_mldmultaddrrec,
 		&gn_proto_icmpv6_ndopt_unknown, &gn_proto_icmpv6_ndopt_srclladdr,
 		&gn_proto_icmpv6_ndopt_dstlladdr, &gn_proto_icmpv6_ndopt_prefixinfo,
-		&gn_proto_icmpv6_ndopt_mtu, &gn_proto_icmpv6_ndopt_rdnss,
+		&gn_proto_icmpv6_ndopt_redirectedhdr, &gn_proto_icmpv6_ndopt_mtu,
+		&gn_proto_icmpv6_ndopt_shortcutlimit,
+		&gn_proto_icmpv6_ndopt_advinterval, &gn_proto_icmpv6_ndopt_hainfo,
+		&gn_proto_icmpv6_ndopt_srcaddrlist, &gn_proto_icmpv6_ndopt_tgtaddrlist,
+		&gn_proto_icmpv6_ndopt_ipaddr, &gn_proto_icmpv6_ndopt_newrtrprefix,
+		&gn_proto_icmpv6_ndopt_lla, &gn_proto_icmpv6_ndopt_map,
+		&gn_proto_icmpv6_ndopt_routeinfo, &gn_proto_icmpv6_ndopt_rdnss,
+		&gn_proto_icmpv6_ndopt_efa, &gn_proto_icmpv6_ndopt_dnssl,
 	};
 
 	for (size_t i = 0; i < sizeof(messages) / sizeof(messages[0]); i++)
-		gn_proto_register(messages[i]);
-	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
-		gn_proto_register(options[i]);
+		gn_proto_register(messages[i].cls);
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		gn_proto_register(others[i]);
 
-	/* Building: the header below says nh 58; ND messages also ask for a hop
-	 * limit of 255 (RFC 4861 checks it), as Scapy's overload_fields do.
+	/* Building: the header below says nh 58 (and IPv6 the hop limit).
 	 * Dissection picks the class by type (gn_icmpv6_class), not here. */
 	for (size_t i = 0; gn_ipv6_nh_layers[i]; i++) {
 		const struct gn_proto *lower = gn_ipv6_nh_layers[i];
 		bool has_hlim = lower == &gn_proto_ipv6 || lower == &gn_proto_iperror6;
 
-		for (size_t j = 0; j < sizeof(messages) / sizeof(messages[0]); j++) {
-			const struct gn_proto *m = messages[j];
-			bool nd = m->guess_payload == ndopt_guess;
-
-			gn_bind(lower, m, nd && has_hlim ? "nh=58,hlim=255" : "nh=58", GN_BIND_BUILD);
-		}
+		for (size_t j = 0; j < sizeof(messages) / sizeof(messages[0]); j++)
+			gn_bind(lower, messages[j].cls, has_hlim ? messages[j].cond_ipv6 : "nh=58",
+				GN_BIND_BUILD);
 	}
 }

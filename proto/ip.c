@@ -625,12 +625,144 @@ static bool ip_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 	return true;
 }
 
+/* ---- matching replies to probes (Scapy's hashret and answers) ------------- */
+
+uint32_t gn_hash_bytes(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	/* FNV-1a: equal inputs give equal hashes, which is all sr needs */
+	if (!h)
+		h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+uint32_t gn_layer_hashret(const struct gn_layer *l)
+{
+	/* Packet.hashret: the payload's; NoPayload's is empty */
+	while (l && !l->proto->hashret)
+		l = gn_layer_above(l);
+	return l ? l->proto->hashret(l) : 0;
+}
+
+bool gn_layer_answers(const struct gn_layer *reply, const struct gn_layer *probe)
+{
+	if (!reply) /* NoPayload answers NoPayload and Padding */
+		return !probe || probe->proto == &gn_proto_padding;
+	if (reply->proto->answers)
+		return reply->proto->answers(reply, probe);
+	if (reply->proto == &gn_proto_raw || reply->proto == &gn_proto_padding)
+		return true;
+	/* Packet.answers: the same class, then the payloads */
+	if (!probe || probe->proto != reply->proto)
+		return false;
+	return gn_layer_answers(gn_layer_above(reply), gn_layer_above(probe));
+}
+
+static bool is_ip(const struct gn_layer *l)
+{
+	return l && (l->proto == &gn_proto_ip || l->proto == &gn_proto_iperror);
+}
+
+static void addr4(const struct gn_layer *l, unsigned i, uint8_t out[4])
+{
+	const struct gn_value *v = gn_layer_get(l, i);
+
+	if (v->type == GN_V_ADDR && v->alen == 4)
+		memcpy(out, v->addr, 4);
+	else
+		memset(out, 0, 4);
+}
+
+static bool is_mdns(const uint8_t a[4])
+{
+	return a[0] == 224 && a[1] == 0 && a[2] == 0 && a[3] == 251;
+}
+
+/* An ICMP error above: its quoted datagram is what the reply is about. */
+static const struct gn_layer *icmp_error_above(const struct gn_layer *l)
+{
+	const struct gn_layer *up = gn_layer_above(l);
+	uint64_t t;
+
+	if (gn_field_uint(l, F_PROTO) != 1 || !up ||
+	    (up->proto != &gn_proto_icmp && up->proto != &gn_proto_icmperror))
+		return NULL;
+	t = gn_field_uint(up, 0);
+	return (t == 3 || t == 4 || t == 5 || t == 11 || t == 12) ? up : NULL;
+}
+
+static uint32_t ip_hashret(const struct gn_layer *l)
+{
+	const struct gn_layer *icmp = icmp_error_above(l);
+	uint8_t src[4], dst[4], key[5];
+
+	if (icmp)
+		return gn_layer_hashret(gn_layer_above(icmp));
+	addr4(l, F_SRC, src);
+	addr4(l, F_DST, dst);
+	key[4] = (uint8_t)gn_field_uint(l, F_PROTO);
+	if (is_mdns(dst))
+		return gn_hash_bytes(gn_hash_bytes(0, key + 4, 1),
+				     &(uint32_t){ gn_layer_hashret(gn_layer_above(l)) }, 4);
+	/* src ^ dst: the same for the probe and its reply */
+	for (int i = 0; i < 4; i++)
+		key[i] = src[i] ^ dst[i];
+	return gn_hash_bytes(gn_hash_bytes(0, key, 5),
+			     &(uint32_t){ gn_layer_hashret(gn_layer_above(l)) }, 4);
+}
+
+static bool ip_answers(const struct gn_layer *r, const struct gn_layer *p)
+{
+	uint8_t rsrc[4], rdst[4], psrc[4], pdst[4];
+	const struct gn_layer *icmp;
+
+	if (!is_ip(p))
+		return false;
+	addr4(r, F_SRC, rsrc);
+	addr4(r, F_DST, rdst);
+	addr4(p, F_SRC, psrc);
+	addr4(p, F_DST, pdst);
+	if (is_mdns(pdst) && is_mdns(rdst))
+		return gn_layer_answers(gn_layer_above(r), gn_layer_above(p));
+	if (memcmp(rdst, psrc, 4))
+		return false;
+	icmp = icmp_error_above(r);
+	if (icmp) /* the quoted datagram (IPerror) answers the probe itself */
+		return gn_layer_answers(gn_layer_above(icmp), p);
+	if (memcmp(rsrc, pdst, 4) || gn_field_uint(r, F_PROTO) != gn_field_uint(p, F_PROTO))
+		return false;
+	return gn_layer_answers(gn_layer_above(r), gn_layer_above(p));
+}
+
+/* The quoted header matches the probe's own addresses and protocol. */
+static bool iperror_answers(const struct gn_layer *r, const struct gn_layer *p)
+{
+	uint8_t a[4], b[4];
+
+	if (!is_ip(p))
+		return false;
+	addr4(r, F_SRC, a);
+	addr4(p, F_SRC, b);
+	if (memcmp(a, b, 4))
+		return false;
+	addr4(r, F_DST, a);
+	addr4(p, F_DST, b);
+	if (memcmp(a, b, 4) || gn_field_uint(r, F_PROTO) != gn_field_uint(p, F_PROTO))
+		return false;
+	return gn_layer_answers(gn_layer_above(r), gn_layer_above(p));
+}
+
 const struct gn_proto gn_proto_ip = {
 	.name = "IP", .long_name = "IP",
 	.fields = ip_fields, .nfields = NF(ip_fields),
 	.post_build = ip_post_build,
 	.payload_len = ip_payload_len,
 	.summary = ip_summary,
+	.hashret = ip_hashret,
+	.answers = ip_answers,
 };
 
 /* Scapy's IPerror: the same header, quoted in an ICMP error; no summary. */
@@ -639,6 +771,8 @@ const struct gn_proto gn_proto_iperror = {
 	.fields = ip_fields, .nfields = NF(ip_fields),
 	.post_build = ip_post_build,
 	.payload_len = ip_payload_len,
+	.hashret = ip_hashret,
+	.answers = iperror_answers,
 };
 
 static const struct gn_proto *const ipopt_all[] = {

@@ -66,6 +66,15 @@ extern const struct gn_proto gn_proto_udperror;
 /* user/services.c: names from /etc/services and /etc/protocols, as Scapy's
  * TCP_SERVICES, UDP_SERVICES and IP_PROTOS */
 extern const struct gn_enum_resolver gn_tcp_services, gn_udp_services, gn_ip_protos;
+/* proto/ip.c: Scapy's hashret and answers over a whole stack.  A layer's
+ * hashret hook covers it and the layers above (Scapy's recursion); these
+ * give the defaults for a layer without hooks (the payload's hash; the same
+ * class then the payloads, Raw answering anything) and treat a missing
+ * layer as Scapy's NoPayload.  gn_hash_bytes is the hash the hooks use
+ * (h = 0 to start). */
+uint32_t gn_hash_bytes(uint32_t h, const void *p, size_t n);
+uint32_t gn_layer_hashret(const struct gn_layer *l);
+bool gn_layer_answers(const struct gn_layer *reply, const struct gn_layer *probe);
 /* user/checksum.c: whether gn_l4_csum finds an IP or IPv6 layer below l
  * (without one it returns 0, as Scapy leaves such a checksum at 0) */
 bool gn_l4_has_ip(const struct gn_layer *l);
@@ -108,6 +117,25 @@ extern const struct gn_proto gn_proto_icmpv6_ndopt_dstlladdr;
 extern const struct gn_proto gn_proto_icmpv6_ndopt_prefixinfo;
 extern const struct gn_proto gn_proto_icmpv6_ndopt_mtu;
 extern const struct gn_proto gn_proto_icmpv6_ndopt_rdnss;
+extern const struct gn_proto gn_proto_icmpv6_mlquery;
+extern const struct gn_proto gn_proto_icmpv6_mlreport;
+extern const struct gn_proto gn_proto_icmpv6_mldone;
+extern const struct gn_proto gn_proto_icmpv6_mlquery2;
+extern const struct gn_proto gn_proto_icmpv6_mlreport2;
+extern const struct gn_proto gn_proto_icmpv6_mldmultaddrrec;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_redirectedhdr;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_shortcutlimit;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_advinterval;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_hainfo;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_srcaddrlist;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_tgtaddrlist;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_ipaddr;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_newrtrprefix;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_lla;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_map;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_routeinfo;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_efa;
+extern const struct gn_proto gn_proto_icmpv6_ndopt_dnssl;
 
 /* proto/dns.c */
 extern const struct gn_proto gn_proto_dns;

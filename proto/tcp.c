@@ -708,17 +708,98 @@ static bool tcp_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 	return true;
 }
 
+/* ---- matching replies to probes (Scapy's hashret and answers) ------------- */
+
+static bool is_tcp(const struct gn_layer *l)
+{
+	return l && (l->proto == &gn_proto_tcp || l->proto == &gn_proto_tcperror);
+}
+
+static uint32_t tcp_hashret(const struct gn_layer *l)
+{
+	uint16_t ports = (uint16_t)(gn_field_uint(l, F_SPORT) ^ gn_field_uint(l, F_DPORT));
+
+	return gn_hash_bytes(gn_hash_bytes(0, &ports, 2),
+			     &(uint32_t){ gn_layer_hashret(gn_layer_above(l)) }, 4);
+}
+
+/* Bytes the layers above l take on the wire (Scapy's len(payload)). */
+static long payload_bytes(const struct gn_layer *l)
+{
+	struct gn_packet sub = { .arena = l->pkt->arena };
+	struct gn_arena *a;
+	uint8_t *out;
+	size_t len = 0;
+	int err;
+
+	if (l->index + 1 >= l->pkt->n)
+		return 0;
+	sub.layers = &l->pkt->layers[l->index + 1];
+	sub.n = sub.cap = l->pkt->n - l->index - 1;
+	a = gn_arena_new(2048);
+	if (!a)
+		return -ENOMEM;
+	err = gn_build(&sub, a, &out, &len);
+	gn_arena_free(a);
+	return err ? err : (long)len;
+}
+
+static long long diff(uint64_t a, uint64_t b)
+{
+	return a > b ? (long long)(a - b) : (long long)(b - a);
+}
+
+static bool tcp_answers(const struct gn_layer *r, const struct gn_layer *p)
+{
+	uint64_t rf, pf;
+	long plen;
+
+	if (!is_tcp(p))
+		return false;
+	rf = gn_field_uint(r, F_FLAGS);
+	pf = gn_field_uint(p, F_FLAGS);
+	if (pf & 0x04) /* RST packets get no answers */
+		return false;
+	/* a SYN answers only with ACK, and only a SYN */
+	if ((rf & 0x02) && (!(rf & 0x10) || !(pf & 0x02)))
+		return false;
+	if (gn_field_uint(r, F_SPORT) != gn_field_uint(p, F_DPORT) ||
+	    gn_field_uint(r, F_DPORT) != gn_field_uint(p, F_SPORT))
+		return false;
+	/* the ack is not checked against a SYN without ACK */
+	if (!((pf & 0x02) && !(pf & 0x10)) &&
+	    diff(gn_field_uint(p, F_ACK), gn_field_uint(r, F_SEQ)) > 2)
+		return false;
+	if ((rf & 0x04) && !(rf & 0x10))
+		return true;
+	plen = payload_bytes(p);
+	if (plen < 0)
+		return false;
+	return diff(gn_field_uint(p, F_SEQ), gn_field_uint(r, F_ACK)) <= 2 + plen;
+}
+
+/* The quoted TCP header carries the probe's own ports. */
+static bool tcperror_answers(const struct gn_layer *r, const struct gn_layer *p)
+{
+	return is_tcp(p) && gn_field_uint(r, F_SPORT) == gn_field_uint(p, F_SPORT) &&
+	       gn_field_uint(r, F_DPORT) == gn_field_uint(p, F_DPORT);
+}
+
 const struct gn_proto gn_proto_tcp = {
 	.name = "TCP", .long_name = "TCP",
 	.fields = tcp_fields, .nfields = F_OPTIONS + 1,
 	.post_build = tcp_post_build,
 	.summary = tcp_summary,
+	.hashret = tcp_hashret,
+	.answers = tcp_answers,
 };
 
 const struct gn_proto gn_proto_tcperror = {
 	.name = "TCPerror", .long_name = "TCP in ICMP",
 	.fields = tcp_fields, .nfields = F_OPTIONS + 1,
 	.post_build = tcp_post_build,
+	.hashret = tcp_hashret,
+	.answers = tcperror_answers,
 };
 
 void gn_proto_tcp_register(void)

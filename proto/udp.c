@@ -80,12 +80,41 @@ static bool udp_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 	return true;
 }
 
+/* ---- matching replies to probes (Scapy's hashret and answers) ------------- */
+
+static bool is_udp(const struct gn_layer *l)
+{
+	return l && (l->proto == &gn_proto_udp || l->proto == &gn_proto_udperror);
+}
+
+/* Scapy hashes no port here: the payload's hash alone. */
+static uint32_t udp_hashret(const struct gn_layer *l)
+{
+	return gn_layer_hashret(gn_layer_above(l));
+}
+
+static bool udp_answers(const struct gn_layer *r, const struct gn_layer *p)
+{
+	if (!is_udp(p) || gn_field_uint(r, F_DPORT) != gn_field_uint(p, F_SPORT))
+		return false;
+	return gn_layer_answers(gn_layer_above(r), gn_layer_above(p));
+}
+
+/* The quoted UDP header carries the probe's own ports. */
+static bool udperror_answers(const struct gn_layer *r, const struct gn_layer *p)
+{
+	return is_udp(p) && gn_field_uint(r, F_SPORT) == gn_field_uint(p, F_SPORT) &&
+	       gn_field_uint(r, F_DPORT) == gn_field_uint(p, F_DPORT);
+}
+
 const struct gn_proto gn_proto_udp = {
 	.name = "UDP", .long_name = "UDP",
 	.fields = udp_fields, .nfields = F_CHKSUM + 1,
 	.post_build = udp_post_build,
 	.payload_len = udp_payload_len,
 	.summary = udp_summary,
+	.hashret = udp_hashret,
+	.answers = udp_answers,
 };
 
 const struct gn_proto gn_proto_udperror = {
@@ -93,6 +122,8 @@ const struct gn_proto gn_proto_udperror = {
 	.fields = udp_fields, .nfields = F_CHKSUM + 1,
 	.post_build = udp_post_build,
 	.payload_len = udp_payload_len,
+	.hashret = udp_hashret,
+	.answers = udperror_answers,
 };
 
 void gn_proto_udp_register(void)

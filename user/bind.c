@@ -52,8 +52,9 @@ int gn_bind(const struct gn_proto *lower, const struct gn_proto *upper,
 
 	if (!lower || !upper || !(how & GN_BIND_BOTH))
 		return -EINVAL;
-	/* make sure both are known (and the built-ins loaded) */
-	if (!gn_proto_find(lower->name) || !gn_proto_find(upper->name))
+	/* the lower class holds the binding, so it must be registered; the
+	 * upper one may come later (IPv6 binds to TCP before TCP registers) */
+	if (!gn_proto_find(lower->name))
 		return -ENOENT;
 	info = gn_proto_info(lower);
 	if (!info)

@@ -2,8 +2,8 @@
 /*
  * Expansion of a template into concrete packets, lazily, in Scapy's order:
  * the first layer's generators vary slowest and the last layer's fastest;
- * inside a layer the field given first varies fastest (Scapy pops its todo
- * list from the end).  Rand*() and fuzz() values are drawn per packet.
+ * inside a layer the field that comes first in the layer varies fastest
+ * (Scapy pops its todo list, which follows the field order, from the end).  Rand*() and fuzz() values are drawn per packet.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -126,7 +126,7 @@ int gn_expand_new(const struct gn_packet *tmpl, struct gn_expander **out)
 		return -ENOMEM;
 	x->tmpl = tmpl;
 	for (unsigned k = 0; k < tmpl->n; k++)
-		cap += tmpl->layers[k].nset;
+		cap += tmpl->layers[k].proto->nfields;
 	x->dims = calloc(cap ? cap : 1, sizeof(*x->dims));
 	if (!x->dims) {
 		free(x);
@@ -135,9 +135,7 @@ int gn_expand_new(const struct gn_packet *tmpl, struct gn_expander **out)
 	for (unsigned k = 0; k < tmpl->n; k++) {
 		const struct gn_layer *l = &tmpl->layers[k];
 
-		for (unsigned j = l->nset; j-- > 0;) {
-			unsigned i = l->order[j];
-
+		for (unsigned i = l->proto->nfields; i-- > 0;) {
 			if (!(l->state[i] & GN_FS_SET) || !is_dimension(&l->vals[i]))
 				continue;
 			x->dims[x->ndims] = (struct dim){ .layer = k, .field = i,

@@ -307,6 +307,19 @@ static int flags_assign(struct gn_arena *ar, const struct gn_field *f, const str
 		*out = gn_v_int(v);
 		return 0;
 	}
+	if (a->type == GN_AST_LIST) {
+		uint64_t all = 0;
+
+		for (unsigned i = 0; i < a->n; i++) {
+			rc = flags_assign(ar, f, a->items[i], out, err);
+			if (rc)
+				return rc;
+			if (out->type == GN_V_INT)
+				all |= out->u;
+		}
+		*out = gn_v_int(all);
+		return 0;
+	}
 	return int_assign(ar, f, a, out, err);
 }
 

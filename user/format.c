@@ -16,6 +16,15 @@ bool gn_out_holds_packets(const struct gn_field *f)
 	return f->ops == &gn_kind_pktlist || f->elem != NULL;
 }
 
+bool gn_out_is_chain(const struct gn_field *f)
+{
+	const char *kind = f->ops->kind;
+
+	if (!gn_out_holds_packets(f) || f->ops == &gn_kind_pktlist || !kind)
+		return false;
+	return !strstr(kind, "List") && strcmp(kind, "_OptionsField") != 0;
+}
+
 bool gn_out_present(const struct gn_layer *l, unsigned i)
 {
 	const struct gn_field *f = &l->proto->fields[i];
@@ -122,6 +131,29 @@ static void pkt_value(const struct gn_packet *sub, struct gn_strbuf *sb, enum gn
 	}
 }
 
+/* Records of a chain field, as Scapy holds them: one packet whose payload
+ * is the next record. */
+static void pkt_chain(const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr repr)
+{
+	unsigned open = 0;
+
+	for (uint32_t i = 0; i < v->len; i++) {
+		const struct gn_value *it = &v->items[i];
+
+		if (it->type != GN_V_PKT)
+			continue;
+		if (repr == GN_REPR_HUMAN) {
+			open += gn_out_repr_open(it->pkt, 0, sb);
+		} else {
+			if (i)
+				gn_sb_putc(sb, '/');
+			gn_command(it->pkt, sb);
+		}
+	}
+	while (open--)
+		gn_sb_putc(sb, '>');
+}
+
 /* A list of sub-packets: Scapy's list repr, command()'s "[A(),B()]", or a
  * JSON array with every layer of every element (as the list kind does). */
 static void pkt_list(const struct gn_layer *l, const struct gn_field *f,
@@ -130,6 +162,10 @@ static void pkt_list(const struct gn_layer *l, const struct gn_field *f,
 	const char *sep = repr == GN_REPR_HUMAN ? ", " : ",";
 	bool first = true;
 
+	if (repr != GN_REPR_JSON && v->len && gn_out_is_chain(f)) {
+		pkt_chain(v, sb, repr);
+		return;
+	}
 	gn_sb_putc(sb, '[');
 	for (uint32_t i = 0; i < v->len; i++) {
 		const struct gn_value *it = &v->items[i];
@@ -290,7 +326,7 @@ static const struct gn_value *repr_value(const struct gn_layer *l, unsigned i)
 	return up ? gn_bind_overload(l->proto, i, up->proto) : NULL;
 }
 
-void gn_out_pkt_repr(const struct gn_packet *p, unsigned from, struct gn_strbuf *sb)
+unsigned gn_out_repr_open(const struct gn_packet *p, unsigned from, struct gn_strbuf *sb)
 {
 	for (unsigned k = from; k < p->n; k++) {
 		const struct gn_layer *l = &p->layers[k];
@@ -309,6 +345,11 @@ void gn_out_pkt_repr(const struct gn_packet *p, unsigned from, struct gn_strbuf 
 		}
 		gn_sb_puts(sb, " |");
 	}
-	for (unsigned k = from; k < p->n; k++)
+	return from < p->n ? p->n - from : 0;
+}
+
+void gn_out_pkt_repr(const struct gn_packet *p, unsigned from, struct gn_strbuf *sb)
+{
+	for (unsigned k = gn_out_repr_open(p, from, sb); k > 0; k--)
 		gn_sb_putc(sb, '>');
 }

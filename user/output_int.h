@@ -9,6 +9,10 @@
 /* Scapy's `islist and holds_packets`: the field's value is sub-packets,
  * which show() draws as nested blocks and command() as constructors. */
 bool gn_out_holds_packets(const struct gn_field *f);
+/* A field whose sub-packets Scapy holds as one chain (record/record, as
+ * DNSRRField does) rather than as a list: shown, repr'd and written by
+ * command() as a chain.  List kinds say "List" in their name. */
+bool gn_out_is_chain(const struct gn_field *f);
 /* Conditional fields that are absent are left out of every output. */
 bool gn_out_present(const struct gn_layer *l, unsigned i);
 /* What Scapy keeps in a packet's `fields` dict for field i: the value the
@@ -25,6 +29,8 @@ void gn_out_value(const struct gn_layer *l, const struct gn_field *f,
 		  const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr repr);
 /* Scapy's repr() of a packet from layer `from` on: "<IP  ttl=3 |<TCP  |>>". */
 void gn_out_pkt_repr(const struct gn_packet *p, unsigned from, struct gn_strbuf *sb);
+/* The same without the closing '>'s; returns how many are due. */
+unsigned gn_out_repr_open(const struct gn_packet *p, unsigned from, struct gn_strbuf *sb);
 /* Python's repr() of a str: 'text', or "text" when it holds a ' and no ". */
 void gn_out_pystr(struct gn_strbuf *sb, const char *s, size_t n);
 /* Scapy's class name of a random value ("RandShort"). */

@@ -69,7 +69,8 @@ static int scalar_value(struct gn_arena *a, const struct gn_field *f, const stru
 			struct gn_value *out, bool in_set, struct gn_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (ast->type == GN_AST_LIST && !in_set) {
+	/* a list of flags is their union (TCP(flags=['S','A']) is SA), not a set */
+	if (ast->type == GN_AST_LIST && !in_set && f->ops != &gn_kind_flags) {
 		out->type = GN_V_SET;
 		out->len = ast->n;
 		out->items = gn_arena_alloc(a, (ast->n ? ast->n : 1) * sizeof(*out->items));

@@ -50,6 +50,43 @@ static void indent_newlines(struct show_ctx *c, size_t start, size_t indent)
 
 static void show_packet(struct show_ctx *c, const struct gn_packet *p);
 
+/* "\\name      \\" and then each sub-packet as a block behind a "   |"
+ * margin.  The records of a chain field (DNS) stay at one level: Scapy's
+ * record classes set show_indent = 0. */
+static void show_subpackets(struct show_ctx *c, const struct gn_field *f,
+			    const struct gn_value *v, size_t lvl)
+{
+	size_t mark = c->label.len;
+	uint32_t n = v->type == GN_V_PKT ? 1 : v->len;
+
+	gn_sb_putc(c->sb, '\\');
+	field_name(c->sb, f->name);
+	gn_sb_puts(c->sb, "\\\n");
+	put_spaces(&c->label, lvl);
+	gn_sb_puts(&c->label, "   |");
+	for (uint32_t k = 0; k < n; k++) {
+		const struct gn_value *it = v->type == GN_V_PKT ? v : &v->items[k];
+
+		if (it->type != GN_V_PKT)
+			continue;
+		show_packet(c, it->pkt);
+	}
+	gn_out_truncate(&c->label, mark);
+}
+
+static void show_value(struct show_ctx *c, const struct gn_layer *l, const struct gn_field *f,
+		       const struct gn_value *v, size_t lvl)
+{
+	size_t start;
+
+	field_name(c->sb, f->name);
+	gn_sb_puts(c->sb, "= ");
+	start = c->sb->len;
+	gn_out_value(l, f, v, c->sb, GN_REPR_HUMAN);
+	indent_newlines(c, start, c->label.len + lvl + strlen(f->name) + 4);
+	gn_sb_putc(c->sb, '\n');
+}
+
 static void show_layer(struct show_ctx *c, const struct gn_layer *l, size_t lvl)
 {
 	const struct gn_proto *pr = l->proto;
@@ -66,32 +103,10 @@ static void show_layer(struct show_ctx *c, const struct gn_layer *l, size_t lvl)
 		v = gn_layer_get(l, i);
 		gn_sb_putn(sb, c->label.s ? c->label.s : "", c->label.len);
 		put_spaces(sb, lvl + 2);
-		if (v->type == GN_V_PKT || (v->type == GN_V_LIST && gn_out_holds_packets(f))) {
-			size_t mark = c->label.len;
-			uint32_t n = v->type == GN_V_PKT ? 1 : v->len;
-
-			gn_sb_putc(sb, '\\');
-			field_name(sb, f->name);
-			gn_sb_puts(sb, "\\\n");
-			put_spaces(&c->label, lvl);
-			gn_sb_puts(&c->label, "   |");
-			for (uint32_t k = 0; k < n; k++) {
-				const struct gn_value *it = v->type == GN_V_PKT ? v : &v->items[k];
-
-				if (it->type == GN_V_PKT)
-					show_packet(c, it->pkt);
-			}
-			gn_out_truncate(&c->label, mark);
-		} else {
-			size_t start;
-
-			field_name(sb, f->name);
-			gn_sb_puts(sb, "= ");
-			start = sb->len;
-			gn_out_value(l, f, v, sb, GN_REPR_HUMAN);
-			indent_newlines(c, start, c->label.len + lvl + strlen(f->name) + 4);
-			gn_sb_putc(sb, '\n');
-		}
+		if (v->type == GN_V_PKT || (v->type == GN_V_LIST && gn_out_holds_packets(f)))
+			show_subpackets(c, f, v, lvl);
+		else
+			show_value(c, l, f, v, lvl);
 	}
 }
 

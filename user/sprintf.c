@@ -361,8 +361,19 @@ static void field_pyval(struct spf *c, const struct gn_layer *l, unsigned i, boo
 		/* Scapy keeps addresses as str */
 		out->kind = PV_STR;
 		gn_out_value(l, f, v, &c->val, GN_REPR_HUMAN);
-	} else if (v->type == GN_V_PKT || gn_value_is_generator(v) ||
-		   (v->type == GN_V_LIST && gn_out_holds_packets(f))) {
+	} else if (v->type == GN_V_PKT) {
+		/* str() of a packet is its summary */
+		out->kind = PV_OBJ;
+		gn_summary(v->pkt, &c->val);
+	} else if (v->type == GN_V_LIST && gn_out_is_chain(f) && v->len) {
+		out->kind = PV_OBJ;
+		for (uint32_t k = 0; k < v->len; k++) {
+			if (k)
+				gn_sb_puts(&c->val, " / ");
+			if (v->items[k].type == GN_V_PKT)
+				gn_summary(v->items[k].pkt, &c->val);
+		}
+	} else if (gn_value_is_generator(v) || (v->type == GN_V_LIST && gn_out_holds_packets(f))) {
 		out->kind = PV_OBJ;
 		gn_out_value(l, f, v, &c->val, GN_REPR_HUMAN);
 	} else {

@@ -567,6 +567,73 @@ static void test_assign_errors(void **state)
 	}
 }
 
+/* sr matching: Scapy's answers() and hashret() on the same pairs (the reply
+ * dissected from Scapy's bytes, the probe as crafted). */
+static const struct {
+	const char *probe;
+	const char *reply;
+	bool answers;
+	bool same_hash;
+} pairs[] = {
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/TCP(sport=1234, dport=80, seq=100)",
+	  "4500002800010000400666cd0a0000020a000001005004d200001388000000655012200062c10000", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/TCP(sport=1234, dport=80, seq=100)",
+	  "4500002800010000400666cd0a0000020a000001005004d200000000000000655014200076470000", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/TCP(sport=1234, dport=80, seq=100)",
+	  "4500002800010000400666cd0a0000020a000001005004d300001388000000655012200062c00000", 0, 0 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/TCP(sport=1234, dport=80, seq=100)",
+	  "4500002800010000400666cd0a0000020a000001005004d200001388000000655002200062d10000", 0, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/TCP(sport=1234, dport=80, seq=100, flags=\"PA\", ack=7)/Raw(load=b\"0123456789\")",
+	  "4500002800010000400666cd0a0000020a000001005004d2000000070000006e50102000763b0000", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/TCP(sport=1234, dport=80, seq=100, flags=\"PA\", ack=7)/Raw(load=b\"0123456789\")",
+	  "4500002800010000400666cd0a0000020a000001005004d200000007000000785010200076310000", 0, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/ICMP(id=7, seq=3)",
+	  "4500001c00010000400166de0a0000020a0000010000fff500070003", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/ICMP(id=7, seq=3)",
+	  "4500001c00010000400166de0a0000020a0000010000fff400070004", 0, 0 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/ICMP(id=7, seq=3)",
+	  "4500001c00010000400166d70a0000090a0000010000fff500070003", 0, 0 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/UDP(sport=4000, dport=33434)",
+	  "4500003800010000400166c20a0000020a00000103031119000000004500001c00010000401166ce0a0000010a0000020fa0829a000859a1", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\", ttl=1)/TCP(sport=4000, dport=80)",
+	  "450000440001000040015da60a0909090a0000010b00091d0000000045000028000100000006a6cd0a0000010a0000020fa000500000000000000000500220006bf00000", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/UDP(sport=4000, dport=5000)/Raw(load=b\"q\")",
+	  "4500001c00010000401166ce0a0000020a00000113880fa00008c8b3", 0, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/UDP(sport=4000, dport=5000)/Raw(load=b\"q\")",
+	  "4500001d00010000401166cd0a0000020a00000113880fa0000956b172", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/UDP(sport=4000, dport=5000)/Raw(load=b\"q\")",
+	  "4500001d00010000401166cd0a0000020a00000113880fa1000956b072", 0, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/ICMP(type=13, id=1, seq=2, ts_ori=0, ts_rx=0, ts_tx=0)",
+	  "4500002800010000400166d20a0000020a0000010e00f1f100010002000000000000000500000006", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/ICMP(id=7, seq=3)",
+	  "450000380001000040015db20a0909090a0000010b00f4ff000000004500001c00010000400166de0a0000010a0000020800f7f500070003", 1, 1 },
+	{ "IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/ICMP(id=7, seq=3)",
+	  "450000380001000040015db20a0909090a0000010b00f4ff000000004500001c00010000400166de0a0000010a0000020800f7f400070004", 0, 0 },
+};
+
+static void test_answers(void **state)
+{
+	uint8_t buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		struct gn_packet *probe = parse_ok(pairs[i].probe);
+		struct gn_packet *reply = gn_packet_new();
+		size_t n = unhex(pairs[i].reply, buf, sizeof(buf));
+		bool ans, same;
+
+		assert_non_null(reply);
+		assert_int_equal(gn_dissect(reply, &gn_proto_ip, buf, n), 0);
+		ans = gn_layer_answers(&reply->layers[0], &probe->layers[0]);
+		same = gn_layer_hashret(&reply->layers[0]) == gn_layer_hashret(&probe->layers[0]);
+		if (ans != pairs[i].answers || same != pairs[i].same_hash)
+			fail_msg("pair %zu (%s): answers %d hash %d, Scapy %d %d", i, pairs[i].probe,
+				 ans, same, pairs[i].answers, pairs[i].same_hash);
+		gn_packet_free(probe);
+		gn_packet_free(reply);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -583,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_fragment_errors),
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_assign_errors),
+		cmocka_unit_test(test_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

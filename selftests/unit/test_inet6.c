@@ -78,7 +78,8 @@ static const struct row rows[] = {
 	  "0db800000000000000000000000120010db8000000000000000000000002800024470001"
 	  "0000",
 	  "Ether / IPv6 / ICMPv6PacketTooBig / IPerror6 / ICMPv6EchoRequest",
-	  "Ether / IPv6 / ICMPv6PacketTooBig / IPerror6 / ICMPv6 Echo Request (id: 0x1 seq: 0x0)" },
+	  "Ether / IPv6 / ICMPv6PacketTooBig / IPerror6 / ICMPv6 Echo Request (id: 0x1 "
+	  "seq: 0x0)" },
 	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
 	  "/IPv6(src=\"2001:db8::ff\", dst=\"2001:db8::1\")/ICMPv6TimeExceeded(code=1)"
 	  "/IPerror6(src=\"2001:db8::1\", dst=\"2001:db8::2\", hlim=1)"
@@ -88,7 +89,8 @@ static const struct row rows[] = {
 	  "0db800000000000000000000000120010db80000000000000000000000023b0000010000"
 	  "00073132333435363738",
 	  "Ether / IPv6 / ICMPv6TimeExceeded / IPerror6 / IPv6ExtHdrFragment / Raw",
-	  "Ether / 2001:db8::ff > 2001:db8::1 (58) / ICMPv6TimeExceeded / IPerror6 / IPv6ExtHdrFragment / Raw" },
+	  "Ether / 2001:db8::ff > 2001:db8::1 (58) / ICMPv6TimeExceeded / IPerror6 / "
+	  "IPv6ExtHdrFragment / Raw" },
 	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
 	  "/IPv6(src=\"2001:db8::ff\", dst=\"2001:db8::1\")"
 	  "/ICMPv6ParamProblem(code=1, ptr=40)"
@@ -104,7 +106,8 @@ static const struct row rows[] = {
 	  "66778899aabb00112233445586dd6000000000103afffe80000000000000000000000000"
 	  "0001ff02000000000000000000000000000285001594000000000101001122334455",
 	  "Ether / IPv6 / ICMPv6ND_RS / ICMPv6NDOptSrcLLAddr",
-	  "Ether / IPv6 / ICMPv6ND_RS / ICMPv6 Neighbor Discovery Option - Source Link-Layer Address 00:11:22:33:44:55" },
+	  "Ether / IPv6 / ICMPv6ND_RS / ICMPv6 Neighbor Discovery Option - Source "
+	  "Link-Layer Address 00:11:22:33:44:55" },
 	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
 	  "/IPv6(src=\"fe80::1\", dst=\"ff02::1\")"
 	  "/ICMPv6ND_RA(chlim=64, M=1, prf=3, routerlifetime=9000)"
@@ -115,8 +118,10 @@ static const struct row rows[] = {
 	  "40c0ffffffffffffffff0000000020010db8000000000000000000000000050100000000"
 	  "05dc19050000ffffffff20010db800000000000000000000005320010db8000000000000"
 	  "000000000054",
-	  "Ether / IPv6 / ICMPv6ND_RA / ICMPv6NDOptPrefixInfo / ICMPv6NDOptMTU / ICMPv6NDOptRDNSS",
-	  "Ether / IPv6 / ICMPv6ND_RA / ICMPv6NDOptPrefixInfo / ICMPv6NDOptMTU / ICMPv6 Neighbor Discovery Option - Recursive DNS Server Option 2001:db8::53, 2001:db8::54" },
+	  "Ether / IPv6 / ICMPv6ND_RA / ICMPv6NDOptPrefixInfo / ICMPv6NDOptMTU / "
+	  "ICMPv6NDOptRDNSS",
+	  "Ether / IPv6 / ICMPv6ND_RA / ICMPv6NDOptPrefixInfo / ICMPv6NDOptMTU / ICMPv6 "
+	  "Neighbor Discovery Option - Recursive DNS Server Option 2001:db8::53, 2001:db8::54" },
 	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
 	  "/IPv6(src=\"fe80::1\", dst=\"ff02::1:ff00:2\")/ICMPv6ND_NS(tgt=\"2001:db8::2\")"
 	  "/ICMPv6NDOptSrcLLAddr(lladdr=\"00:11:22:33:44:55\")",
@@ -124,7 +129,8 @@ static const struct row rows[] = {
 	  "0001ff0200000000000000000001ff0000028700e6c60000000020010db8000000000000"
 	  "0000000000020101001122334455",
 	  "Ether / IPv6 / ICMPv6ND_NS / ICMPv6NDOptSrcLLAddr",
-	  "Ether / IPv6 / ICMPv6ND_NS / ICMPv6 Neighbor Discovery Option - Source Link-Layer Address 00:11:22:33:44:55" },
+	  "Ether / IPv6 / ICMPv6ND_NS / ICMPv6 Neighbor Discovery Option - Source "
+	  "Link-Layer Address 00:11:22:33:44:55" },
 	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
 	  "/IPv6(src=\"fe80::2\", dst=\"fe80::1\")"
 	  "/ICMPv6ND_NA(R=0, S=1, tgt=\"2001:db8::2\")"
@@ -133,7 +139,8 @@ static const struct row rows[] = {
 	  "0002fe800000000000000000000000000001880051176000000020010db8000000000000"
 	  "000000000002020166778899aabb",
 	  "Ether / IPv6 / ICMPv6ND_NA / ICMPv6NDOptDstLLAddr",
-	  "Ether / IPv6 / ICMPv6ND_NA / ICMPv6 Neighbor Discovery Option - Destination Link-Layer Address 66:77:88:99:aa:bb" },
+	  "Ether / IPv6 / ICMPv6ND_NA / ICMPv6 Neighbor Discovery Option - Destination "
+	  "Link-Layer Address 66:77:88:99:aa:bb" },
 	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
 	  "/IPv6(src=\"fe80::1\", dst=\"fe80::2\")"
 	  "/ICMPv6ND_Redirect(tgt=\"fe80::3\", dst=\"2001:db8::99\")"
@@ -158,10 +165,12 @@ static const struct row rows[] = {
 	  "000120010db80000000000000000000000023c000502000001003a0201020000c9102001"
 	  "0db8000000000000000000000099800023b000000000",
 	  "Ether / IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrDestOpt / ICMPv6EchoRequest",
-	  "Ether / IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrDestOpt / ICMPv6 Echo Request (id: 0x0 seq: 0x0)" },
+	  "Ether / IPv6 / IPv6ExtHdrHopByHop / IPv6ExtHdrDestOpt / ICMPv6 Echo Request "
+	  "(id: 0x0 seq: 0x0)" },
 	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
 	  "/IPv6(src=\"2001:db8::1\", dst=\"2001:db8::2\")"
-	  "/IPv6ExtHdrHopByHop(options=[Pad1(), Jumbo(jumboplen=70000), HBHOptUnknown(otype=0x3e, optdata=b\"abc\")])"
+	  "/IPv6ExtHdrHopByHop(options=[Pad1(), Jumbo(jumboplen=70000), "
+	  "HBHOptUnknown(otype=0x3e, optdata=b\"abc\")])"
 	  "/Raw(load=b\"x\")",
 	  "66778899aabb00112233445586dd600000000019004020010db800000000000000000000"
 	  "000120010db80000000000000000000000023b0200010100c204000111703e0361626301"
@@ -224,6 +233,49 @@ static const struct row rows[] = {
 	  "000120010db8000000000000000000000002010203040506",
 	  "Ether / IPv6 / Raw / Padding",
 	  "Ether / 2001:db8::1 > 2001:db8::2 (59) / Raw / Padding" },
+	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
+	  "/IPv6(src=\"fe80::1\", dst=\"ff02::16\")"
+	  "/IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)])"
+	  "/ICMPv6MLReport2(records=[ICMPv6MLDMultAddrRec(dst=\"ff02::fb\"), "
+	  "ICMPv6MLDMultAddrRec(rtype=1, dst=\"ff05::2\", sources=[\"2001:db8::1\"], "
+	  "auxdata=b\"abcd\")])",
+	  "66778899aabb00112233445586dd60000000004c0040fe80000000000000000000000000"
+	  "0001ff0200000000000000000000000000163a000502000001008f007c58000000020400"
+	  "0000ff0200000000000000000000000000fb01040001ff05000000000000000000000000"
+	  "000220010db800000000000000000000000161626364",
+	  "Ether / IPv6 / IPv6ExtHdrHopByHop / ICMPv6MLReport2",
+	  "Ether / fe80::1 > ff02::16 (0) / IPv6ExtHdrHopByHop / ICMPv6MLReport2" },
+	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
+	  "/IPv6(src=\"fe80::1\", dst=\"ff02::1\")"
+	  "/ICMPv6MLQuery2(mladdr=\"ff02::fb\", S=1, QRV=2, sources=[\"2001:db8::1\"])",
+	  "66778899aabb00112233445586dd60000000002c3a01fe80000000000000000000000000"
+	  "0001ff0200000000000000000000000000018200214a27100000ff020000000000000000"
+	  "0000000000fb0a00000120010db8000000000000000000000001",
+	  "Ether / IPv6 / ICMPv6MLQuery2",
+	  "Ether / fe80::1 > ff02::1 (58) / ICMPv6MLQuery2" },
+	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
+	  "/IPv6(src=\"fe80::1\", dst=\"ff02::1\")/ICMPv6ND_RA()"
+	  "/ICMPv6NDOptRouteInfo(plen=64, prf=3, prefix=\"2001:db8:1::\")"
+	  "/ICMPv6NDOptDNSSL(searchlist=[\"example.com\", \"corp.example.org.\"])",
+	  "66778899aabb00112233445586dd6000000000503afffe80000000000000000000000000"
+	  "0001ff02000000000000000000000000000186005e410008070800000000000000001803"
+	  "4018ffffffff20010db80001000000000000000000001f050000ffffffff076578616d70"
+	  "6c6503636f6d0004636f7270076578616d706c65036f72670000",
+	  "Ether / IPv6 / ICMPv6ND_RA / ICMPv6NDOptRouteInfo / ICMPv6NDOptDNSSL",
+	  "Ether / IPv6 / ICMPv6ND_RA / ICMPv6NDOptRouteInfo / ICMPv6 Neighbor Discovery "
+	  "Option - DNS Search List Option example.com., corp.example.org." },
+	{ "Ether(src=\"00:11:22:33:44:55\", dst=\"66:77:88:99:aa:bb\")"
+	  "/IPv6(src=\"fe80::1\", dst=\"fe80::2\")"
+	  "/ICMPv6ND_Redirect(tgt=\"fe80::3\", dst=\"2001:db8::99\")"
+	  "/ICMPv6NDOptRedirectedHdr(pkt=IPv6(src=\"2001:db8::1\", dst=\"2001:db8::99\")"
+	  "/UDP(sport=1, dport=2)/Raw(load=b\"abcdefghij\"))",
+	  "66778899aabb00112233445586dd6000000000683afffe80000000000000000000000000"
+	  "0001fe800000000000000000000000000002890040b500000000fe800000000000000000"
+	  "00000000000320010db80000000000000000000000990408000000000000600000000012"
+	  "114020010db800000000000000000000000120010db80000000000000000000000990001"
+	  "00020012a8bb6162636465666768",
+	  "Ether / IPv6 / ICMPv6ND_Redirect / ICMPv6NDOptRedirectedHdr",
+	  "Ether / fe80::1 > fe80::2 (58) / ICMPv6ND_Redirect / ICMPv6NDOptRedirectedHdr" },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -307,11 +359,13 @@ static void test_build(void **state)
 	for (size_t i = 0; i < NROWS; i++) {
 		struct gn_packet *p = parse1(rows[i].expr);
 		char *hex = build_hex(p);
+		bool same = !strcmp(hex, rows[i].hex);
 
-		if (strcmp(hex, rows[i].hex))
-			fail_msg("%s\n  scapy:  %s\n  gannet: %s", rows[i].expr, rows[i].hex, hex);
+		if (!same)
+			print_error("%s\n  scapy:  %s\n  gannet: %s\n", rows[i].expr, rows[i].hex, hex);
 		free(hex);
 		gn_packet_free(p);
+		assert_true(same);
 	}
 }
 
@@ -324,24 +378,32 @@ static void test_dissect(void **state)
 		size_t n = unhex(rows[i].hex, buf, sizeof(buf));
 		struct gn_packet *p = gn_packet_new();
 		struct gn_strbuf sb;
+		bool same_layers, same_summary, same_bytes;
 		char *again;
 
 		gn_sb_init(&sb);
 		assert_int_equal(gn_dissect(p, first_class(rows[i].expr), buf, n), 0);
 		layer_names(p, &sb);
-		if (strcmp(sb.s, rows[i].layers))
-			fail_msg("%s\n  scapy:  %s\n  gannet: %s", rows[i].expr, rows[i].layers, sb.s);
+		same_layers = !strcmp(sb.s, rows[i].layers);
+		if (!same_layers)
+			print_error("%s\n  scapy:  %s\n  gannet: %s\n", rows[i].expr, rows[i].layers,
+				    sb.s);
 		gn_sb_reset(&sb);
 		gn_summary(p, &sb);
-		if (strcmp(sb.s, rows[i].summary))
-			fail_msg("%s\n  scapy:  %s\n  gannet: %s", rows[i].expr, rows[i].summary, sb.s);
+		same_summary = !strcmp(sb.s, rows[i].summary);
+		if (!same_summary)
+			print_error("%s\n  scapy:  %s\n  gannet: %s\n", rows[i].expr,
+				    rows[i].summary, sb.s);
 		/* every field dissected is set: building gives the same bytes */
 		again = build_hex(p);
-		if (strcmp(again, rows[i].hex))
-			fail_msg("rebuilt %s\n  want: %s\n  got:  %s", rows[i].expr, rows[i].hex, again);
+		same_bytes = !strcmp(again, rows[i].hex);
+		if (!same_bytes)
+			print_error("rebuilt %s\n  want: %s\n  got:  %s\n", rows[i].expr,
+				    rows[i].hex, again);
 		free(again);
 		gn_sb_free(&sb);
 		gn_packet_free(p);
+		assert_true(same_layers && same_summary && same_bytes);
 	}
 }
 
@@ -355,6 +417,7 @@ static void test_command_round_trip(void **state)
 		size_t n = unhex(rows[i].hex, buf, sizeof(buf));
 		struct gn_packet *p = gn_packet_new(), *q;
 		struct gn_strbuf sb;
+		bool same;
 		char *hex;
 
 		gn_sb_init(&sb);
@@ -362,12 +425,14 @@ static void test_command_round_trip(void **state)
 		gn_command(p, &sb);
 		q = parse1(sb.s);
 		hex = build_hex(q);
-		if (strcmp(hex, rows[i].hex))
-			fail_msg("%s\n  want: %s\n  got:  %s", sb.s, rows[i].hex, hex);
+		same = !strcmp(hex, rows[i].hex);
+		if (!same)
+			print_error("%s\n  want: %s\n  got:  %s\n", sb.s, rows[i].hex, hex);
 		free(hex);
 		gn_sb_free(&sb);
 		gn_packet_free(q);
 		gn_packet_free(p);
+		assert_true(same);
 	}
 }
 

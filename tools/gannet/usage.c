@@ -32,20 +32,28 @@ static const char overview[] =
 	"Example: gannet hex 'Ether()/IP(dst=\"10.0.0.0/30\")/TCP(dport=[80,443])'\n"
 	"Exit status: 0 ok, 1 runtime error, 2 usage error.\n";
 
+#define GEN_OPTS \
+	"  -c, --count N        stop after N packets\n" \
+	"      --fragment SIZE  split every IPv4 packet into fragments of at most\n" \
+	"                       SIZE payload bytes first (as Scapy's fragment())\n"
+
+#define EXPR_HELP \
+	"  -h, --help           this help\n" \
+	"\n" \
+	"EXPR is Scapy's syntax: Ether()/IP(dst=\"10.0.0.1\")/TCP(dport=[80,443]).\n" \
+	"Several words are joined with spaces.  With '-', expressions are read from\n" \
+	"stdin, one per line; blank lines and lines starting with '#' are skipped,\n" \
+	"and a bad line is reported with its number without stopping the others.\n"
+
 static const char craft_opts[] =
 	"\n"
 	"Options:\n"
-	"  -c, --count N        stop after N packets\n"
-	"      --fragment SIZE  split every IPv4 packet into fragments of at most\n"
-	"                       SIZE payload bytes first (as Scapy's fragment())\n"
+	GEN_OPTS
 	"      --separate       print a line \"#N\" before the packets of input line N\n"
 	"                       (\"#N error\" when it could not be used)\n"
-	"  -h, --help           this help\n"
-	"\n"
-	"EXPR is Scapy's syntax: Ether()/IP(dst=\"10.0.0.1\")/TCP(dport=[80,443]).\n"
-	"Several words are joined with spaces.  With '-', expressions are read from\n"
-	"stdin, one per line; blank lines and lines starting with '#' are skipped,\n"
-	"and a bad line is reported with its number without stopping the others.\n";
+	EXPR_HELP;
+
+static const char write_opts[] = GEN_OPTS EXPR_HELP;
 
 static const char fmt_help[] =
 	"Formats (-F): summary, show, json, hex, hexdump, command, or a Scapy\n"
@@ -81,7 +89,8 @@ static const struct gn_cli_help_text helps[] = {
 		   "      --format FMT     pcap (microseconds), pcap-ns (nanoseconds) or\n"
 		   "                       pcapng; default from the name (.pcapng or pcap)\n"
 		   "      --linktype N     the file's link type (DLT number) instead of the\n"
-		   "                       one the first layer of the first packet asks for\n", craft_opts },
+		   "                       one the first layer of the first packet asks for\n",
+		   write_opts },
 	{ "read", "Usage: gannet read [-F FMT] [-c N] [FILTER] FILE\n"
 		  "Print the packets of a pcap or pcapng FILE ('-' = stdin).\n"
 		  "FILTER is tcpdump syntax; its words are joined by spaces.\n"
@@ -94,6 +103,8 @@ static const struct gn_cli_help_text helps[] = {
 		     "between hex digits and a leading 0x are ignored.\n"
 		     "  -l, --layer LAYER  the class of the first layer (default Ether)\n"
 		     "  -F, --format FMT   how to print each packet (default show)\n"
+		     "      --separate     print a line \"#N\" before the packet of input line N\n"
+		     "                     (\"#N error\" when it is not hex)\n"
 		     "  -h, --help         this help\n", fmt_help },
 	{ "ls", "Usage: gannet ls [PROTO]\n"
 		"Without PROTO, every protocol gannet knows (name : long name); with\n"
