@@ -1183,4 +1183,8 @@ void gn_proto_dhcp_register(void)
 	gn_bind(&gn_proto_udp, &gn_proto_bootp, "dport=67,sport=68", GN_BIND_BOTH);
 	gn_bind(&gn_proto_udp, &gn_proto_bootp, "dport=68,sport=67", GN_BIND_BOTH);
 	gn_bind(&gn_proto_udp, &gn_proto_bootp, "dport=67,sport=67", GN_BIND_DISSECT);
+	/* UDPerror shares UDP's payload guesses in Scapy */
+	gn_bind(&gn_proto_udperror, &gn_proto_bootp, "dport=67,sport=68", GN_BIND_DISSECT);
+	gn_bind(&gn_proto_udperror, &gn_proto_bootp, "dport=68,sport=67", GN_BIND_DISSECT);
+	gn_bind(&gn_proto_udperror, &gn_proto_bootp, "dport=67,sport=67", GN_BIND_DISSECT);
 }

@@ -282,6 +282,51 @@ static const struct gn_field_ops dns_kind_section = {
 	.is_list = true,
 };
 
+/* the question section: the same, under Scapy's name for it */
+static const struct gn_field_ops dns_kind_questions = {
+	.kind = "DNSQRField",
+	.dissect = section_dissect,
+	.build = section_build,
+	.assign = section_assign,
+	.format = section_format,
+	.is_list = true,
+};
+
+/* ---- record counts (Scapy's DNSRRCountField): a count field ------------- */
+
+static int count_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
+			 struct gn_value *out)
+{
+	return gn_kind_lenfield.dissect(c, l, f, out);
+}
+
+static int count_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
+		       const struct gn_value *v)
+{
+	return gn_kind_lenfield.build(c, l, f, v);
+}
+
+static int count_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+			struct gn_value *out, struct gn_error *err)
+{
+	return gn_kind_lenfield.assign(a, f, ast, out, err);
+}
+
+static void count_format(const struct gn_layer *l, const struct gn_field *f,
+			 const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
+{
+	gn_kind_lenfield.format(l, f, v, sb, r);
+}
+
+static const struct gn_field_ops dns_kind_count = {
+	.kind = "DNSRRCountField",
+	.dissect = count_dissect,
+	.build = count_build,
+	.assign = count_assign,
+	.format = count_format,
+	.is_scalar = true,
+};
+
 /* ---- DNSRR.rdata: typed by DNSRR.type (Scapy's MultipleTypeField) -------- */
 
 enum rdata_kind { RD_A, RD_AAAA, RD_NAME, RD_TXT, RD_BYTES };
@@ -633,7 +678,7 @@ static void rdata_format(const struct gn_layer *l, const struct gn_field *f,
 }
 
 static const struct gn_field_ops dns_kind_rdata = {
-	.kind = "MultipleTypeField",
+	.kind = "MultipleTypeField (IPField, IP6Field, DNSStrField, DNSTextField, StrLenField)",
 	.dissect = rdata_dissect,
 	.build = rdata_build,
 	.assign = rdata_assign,
@@ -851,8 +896,10 @@ const struct gn_proto gn_proto_edns0tlv = {
 
 /* ---- DNS ------------------------------------------------------------------ */
 
-#define SECTION(nm, count, cls, d) \
-	GN_FIELD_L_(nm, dns_kind_section, 0, count, .elem = (cls), .dflt_str = (d))
+#define SECTION(nm, kind, count, cls, d) \
+	GN_FIELD_L_(nm, kind, 0, count, .elem = (cls), .dflt_str = (d))
+#define COUNT(nm, of) \
+	GN_FIELD_L_(nm, dns_kind_count, 16, of, .flags = GN_FF_AUTO | GN_FF_COUNT)
 
 static const struct gn_field dns_fields[] = {
 	[F_LENGTH] = { .name = "length", .ops = &gn_kind_uint, .bits = 16, .link = -1,
@@ -868,14 +915,14 @@ static const struct gn_field dns_fields[] = {
 	[F_AD] = GN_BITS("ad", 1, 0),
 	[F_CD] = GN_BITS("cd", 1, 0),
 	[F_RCODE] = GN_ENUM("rcode", 4, 0, dns_rcodes),
-	[F_QDCOUNT] = GN_COUNTFIELD("qdcount", 16, F_QD),
-	[F_ANCOUNT] = GN_COUNTFIELD("ancount", 16, F_AN),
-	[F_NSCOUNT] = GN_COUNTFIELD("nscount", 16, F_NS),
-	[F_ARCOUNT] = GN_COUNTFIELD("arcount", 16, F_AR),
-	[F_QD] = SECTION("qd", F_QDCOUNT, &gn_proto_dnsqr, "DNSQR()"),
-	[F_AN] = SECTION("an", F_ANCOUNT, &gn_proto_dnsrr, "None"),
-	[F_NS] = SECTION("ns", F_NSCOUNT, &gn_proto_dnsrr, "None"),
-	[F_AR] = SECTION("ar", F_ARCOUNT, &gn_proto_dnsrr, "None"),
+	[F_QDCOUNT] = COUNT("qdcount", F_QD),
+	[F_ANCOUNT] = COUNT("ancount", F_AN),
+	[F_NSCOUNT] = COUNT("nscount", F_NS),
+	[F_ARCOUNT] = COUNT("arcount", F_AR),
+	[F_QD] = SECTION("qd", dns_kind_questions, F_QDCOUNT, &gn_proto_dnsqr, "DNSQR()"),
+	[F_AN] = SECTION("an", dns_kind_section, F_ANCOUNT, &gn_proto_dnsrr, "None"),
+	[F_NS] = SECTION("ns", dns_kind_section, F_NSCOUNT, &gn_proto_dnsrr, "None"),
+	[F_AR] = SECTION("ar", dns_kind_section, F_ARCOUNT, &gn_proto_dnsrr, "None"),
 };
 
 static int dns_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8_t *hdr,
@@ -977,4 +1024,12 @@ void gn_proto_dns_register(void)
 	gn_bind(&gn_proto_udp, &gn_proto_dns, "sport=53", GN_BIND_BOTH);
 	gn_bind(&gn_proto_tcp, &gn_proto_dns, "dport=53", GN_BIND_BOTH);
 	gn_bind(&gn_proto_tcp, &gn_proto_dns, "sport=53", GN_BIND_BOTH);
+	/* Scapy's UDPerror and TCPerror share UDP's and TCP's payload guesses:
+	 * a DNS header quoted in an ICMP error reads as DNS too */
+	gn_bind(&gn_proto_udperror, &gn_proto_dns, "dport=5353", GN_BIND_DISSECT);
+	gn_bind(&gn_proto_udperror, &gn_proto_dns, "sport=5353", GN_BIND_DISSECT);
+	gn_bind(&gn_proto_udperror, &gn_proto_dns, "dport=53", GN_BIND_DISSECT);
+	gn_bind(&gn_proto_udperror, &gn_proto_dns, "sport=53", GN_BIND_DISSECT);
+	gn_bind(&gn_proto_tcperror, &gn_proto_dns, "dport=53", GN_BIND_DISSECT);
+	gn_bind(&gn_proto_tcperror, &gn_proto_dns, "sport=53", GN_BIND_DISSECT);
 }

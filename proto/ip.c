@@ -519,6 +519,21 @@ static int ipopts_assign(struct gn_arena *a, const struct gn_field *f, const str
 	struct gn_ast one;
 	struct gn_ast *item = (struct gn_ast *)ast;
 
+	/* raw option bytes are sent as given, as Scapy does with bytes */
+	if (ast->type == GN_AST_BYTES || ast->type == GN_AST_STR) {
+		memset(out, 0, sizeof(*out));
+		out->type = GN_V_LIST;
+		if (!ast->len)
+			return 0;
+		out->len = 1;
+		out->items = gn_arena_alloc(a, sizeof(*out->items));
+		if (!out->items)
+			return -ENOMEM;
+		out->items[0].type = GN_V_BYTES;
+		out->items[0].len = (uint32_t)ast->len;
+		out->items[0].bytes = gn_arena_memdup(a, ast->str, ast->len);
+		return out->items[0].bytes ? 0 : -ENOMEM;
+	}
 	/* a single option without brackets is a list of one, as in Scapy */
 	if (ast->type == GN_AST_LAYER) {
 		memset(&one, 0, sizeof(one));

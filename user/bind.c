@@ -18,9 +18,10 @@ static int parse_conds(struct gn_binding *b, const char *cond)
 	while (s && *s) {
 		const char *eq = strchr(s, '=');
 		const char *end = strchr(s, ',');
-		char name[64];
+		char name[64], text[128];
 		char *num_end;
 		unsigned long long v;
+		size_t vlen;
 		int idx;
 
 		if (!eq || (end && end < eq) || (size_t)(eq - s) >= sizeof(name))
@@ -32,11 +33,26 @@ static int parse_conds(struct gn_binding *b, const char *cond)
 		idx = gn_proto_field_index(b->lower, name);
 		if (idx < 0)
 			return -ENOENT;
-		v = strtoull(eq + 1, &num_end, 0);
-		if (num_end == eq + 1 || (*num_end && *num_end != ','))
-			return -EINVAL;
 		b->conds[b->nconds].field = (unsigned)idx;
-		b->conds[b->nconds].value = gn_v_int(v);
+		v = strtoull(eq + 1, &num_end, 0);
+		if (num_end != eq + 1 && (!*num_end || *num_end == ',')) {
+			b->conds[b->nconds].value = gn_v_int(v);
+		} else {
+			/* not a number: the field's own syntax, e.g. dst=ff02::1 */
+			const struct gn_field *f = &b->lower->fields[idx];
+			struct gn_ast a = { .type = GN_AST_STR, .column = 1, .str = text };
+			struct gn_value *val = &b->conds[b->nconds].value;
+
+			vlen = end ? (size_t)(end - eq - 1) : strlen(eq + 1);
+			if (vlen >= sizeof(text))
+				return -EINVAL;
+			memcpy(text, eq + 1, vlen);
+			text[vlen] = 0;
+			a.len = vlen;
+			/* only values that need no memory (addresses) are allowed */
+			if (f->ops->assign(NULL, f, &a, val, NULL) || val->type != GN_V_ADDR)
+				return -EINVAL;
+		}
 		b->nconds++;
 		s = end ? end + 1 : NULL;
 	}
@@ -101,9 +117,16 @@ const struct gn_proto *gn_bind_guess(const struct gn_layer *lower)
 
 		if (!(b->how & GN_BIND_DISSECT))
 			continue;
-		for (i = 0; i < b->nconds; i++)
-			if (gn_field_uint(lower, b->conds[i].field) != b->conds[i].value.u)
+		for (i = 0; i < b->nconds; i++) {
+			const struct gn_value *want = &b->conds[i].value;
+			const struct gn_value *have = gn_layer_get(lower, b->conds[i].field);
+
+			if (want->type == GN_V_INT
+				    ? (have->type != GN_V_INT || have->u != want->u)
+				    : (have->type != GN_V_ADDR || have->alen != want->alen ||
+				       memcmp(have->addr, want->addr, want->alen)))
 				break;
+		}
 		if (i == b->nconds)
 			return b->upper;
 	}

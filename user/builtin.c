@@ -3,9 +3,6 @@
  * to the classes registered before it. */
 #include "protos.h"
 
-#define WEAK __attribute__((weak))
-WEAK void gn_proto_dhcp_register(void);
-
 void gn_builtin_register(void)
 {
 	void (*const order[])(void) = {
@@ -17,6 +14,5 @@ void gn_builtin_register(void)
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (order[i])
-			order[i]();
+		order[i]();
 }

@@ -165,7 +165,7 @@ static const uint8_t *routing_dst(const struct gn_layer *l)
 	const struct gn_value *addrs = field(l, "addresses");
 	const struct gn_value *a;
 
-	if (!seg || seg->type != GN_V_INT || seg->u == 0 || !addrs ||
+	if (!seg || (seg->type == GN_V_INT && seg->u == 0) || !addrs ||
 	    addrs->type != GN_V_LIST || !addrs->len)
 		return NULL;
 	if (!strcmp(l->proto->name, "IPv6ExtHdrRouting"))

@@ -266,7 +266,7 @@ void gn_sb_pybytes(struct gn_strbuf *sb, const uint8_t *p, size_t n)
 {
 	char q = '\'';
 
-	if (memchr(p, '\'', n) && !memchr(p, '"', n))
+	if (n && memchr(p, '\'', n) && !memchr(p, '"', n))
 		q = '"';
 	gn_sb_putc(sb, 'b');
 	gn_sb_putc(sb, q);

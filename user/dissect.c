@@ -54,6 +54,11 @@ int gn_rd_uint(struct gn_dissect_ctx *c, unsigned nbytes, bool little_endian, ui
 	rd_align(c);
 	if (nbytes > 8 || c->off > c->len || c->len - c->off < nbytes)
 		return -EMSGSIZE;
+	if (!little_endian && nbytes == 2) {
+		*out = (uint64_t)c->p[c->off] << 8 | c->p[c->off + 1];
+		c->off += 2;
+		return 0;
+	}
 	for (unsigned i = 0; i < nbytes; i++) {
 		unsigned shift = little_endian ? 8 * i : 8 * (nbytes - 1 - i);
 
@@ -107,7 +112,7 @@ static int push_bytes_layer(struct gn_packet *pkt, const struct gn_proto *cls,
 /* Reads the fields of one layer; returns the header length, or -EMSGSIZE
  * (with *hdr_len = bytes read) when the data ran out. */
 static int read_fields(struct chain *ch, struct gn_layer *l, const uint8_t *p, size_t len,
-		       size_t *hdr_len)
+		       size_t *hdr_len, bool *at_boundary)
 {
 	struct gn_dissect_ctx c = {
 		.p = p, .len = len, .msg = ch->msg, .msg_len = ch->msg_len,
@@ -134,6 +139,7 @@ static int read_fields(struct chain *ch, struct gn_layer *l, const uint8_t *p, s
 	}
 	if (!err && proto->post_dissect)
 		err = proto->post_dissect(&c, l);
+	*at_boundary = c.bit == 0 && c.off == len;
 	rd_align(&c);
 	*hdr_len = c.off;
 	return err;
@@ -163,6 +169,7 @@ static int dissect_chain(struct chain *ch, const struct gn_proto *cls, const uin
 {
 	struct gn_layer *l;
 	size_t hdr_len = 0, avail, paylen;
+	bool at_boundary = false;
 	unsigned idx;
 	int err;
 
@@ -177,17 +184,27 @@ static int dissect_chain(struct chain *ch, const struct gn_proto *cls, const uin
 		return -ENOMEM;
 	idx = l->index;
 	l->off = (uint32_t)(p - ch->frame);
-	err = read_fields(ch, l, p, len, &hdr_len);
+	err = read_fields(ch, l, p, len, &hdr_len, &at_boundary);
 	l = &ch->pkt->layers[idx]; /* sub-packets may have grown the array */
 	l->hdr_len = (uint32_t)hdr_len;
 	if (err == -ENOMEM)
 		return err;
 	if (err) {
-		/* truncated or lying: keep what was read, the rest as Raw */
-		if (hdr_len < len)
-			return push_bytes_layer(ch->pkt, &gn_proto_raw, p + hdr_len,
-						len - hdr_len, ch->frame);
-		return 0;
+		/*
+		 * Short data, as Scapy treats it: bytes that end on a field
+		 * boundary leave a shorter layer (later fields at their
+		 * defaults); a field cut in the middle makes the whole payload
+		 * layer Raw.  The first layer has nothing to fall back to, so it
+		 * keeps what it read and the rest becomes Raw.
+		 */
+		if (at_boundary)
+			return 0;
+		if (idx > 0 && !element) {
+			gn_packet_truncate(ch->pkt, idx);
+			return push_bytes_layer(ch->pkt, &gn_proto_raw, p, len, ch->frame);
+		}
+		return push_bytes_layer(ch->pkt, &gn_proto_raw, p + hdr_len, len - hdr_len,
+					ch->frame);
 	}
 	avail = len - hdr_len;
 	paylen = avail;

@@ -151,7 +151,7 @@ void gn_sb_pystr(struct gn_strbuf *sb, const uint8_t *p, size_t n)
 {
 	char q = '\'';
 
-	if (memchr(p, '\'', n) && !memchr(p, '"', n))
+	if (n && memchr(p, '\'', n) && !memchr(p, '"', n))
 		q = '"';
 	gn_sb_putc(sb, q);
 	for (size_t i = 0; i < n;) {

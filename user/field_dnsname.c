@@ -110,7 +110,7 @@ static int dnsname_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 	uint16_t seen[DNS_MAX_PTRS];
 	unsigned nseen = 0;
 	bool jumped = false;
-	struct name_buf *nb;
+	struct name_buf buf_nb, *nb = &buf_nb;
 	const uint8_t *start;
 	int err;
 
@@ -119,9 +119,8 @@ static int dnsname_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 	err = gn_rd_bytes(c, 0, &start); /* align the cursor on a byte */
 	if (err)
 		return err;
-	nb = gn_arena_alloc(c->arena, sizeof(*nb));
-	if (!nb)
-		return -ENOMEM;
+	nb->n = 0;
+	nb->full = false;
 	pos = c->off;
 	for (;;) {
 		uint8_t cur;

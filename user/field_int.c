@@ -31,7 +31,13 @@ static int int_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struc
 		err = gn_rd_bits(c, f->bits, &v);
 	if (err)
 		return err;
-	*out = gn_v_int(v);
+	/* field by field: a whole-struct copy from a temporary stalls on
+	 * store forwarding, and this is the hottest store of dissection */
+	out->type = GN_V_INT;
+	out->alen = 0;
+	out->prefix = 0;
+	out->len = 0;
+	out->u = v;
 	return 0;
 }
 

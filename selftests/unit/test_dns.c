@@ -606,6 +606,26 @@ static void test_lying_counts(void **state)
 	gn_packet_free(q);
 }
 
+/* Records without rdata (rdlen 0): shown as Scapy's defaults for the
+ * type, and built again to the same bytes. */
+static void test_empty_rdata(void **state)
+{
+	const char *hex = "000081000000000400000000"
+			  "01610000010001000000000000" "016200001c0001000000000000"
+			  "01630000100001000000000000" "01640000050001000000000000";
+	struct gn_packet *p = dissect_hex(&gn_proto_dns, hex);
+	const struct gn_layer *dns = &p->layers[0];
+
+	(void)state;
+	assert_int_equal(p->n, 1);
+	assert_field(record(dns, "an", 0), "rdata", GN_REPR_HUMAN, "0.0.0.0");
+	assert_field(record(dns, "an", 1), "rdata", GN_REPR_JSON, "\"::\"");
+	assert_field(record(dns, "an", 2), "rdata", GN_REPR_JSON, "[]");
+	assert_field(record(dns, "an", 3), "rdata", GN_REPR_HUMAN, "None");
+	assert_rebuilds(p, hex, "records without rdata");
+	gn_packet_free(p);
+}
+
 /* Every prefix of a message with every section, alone and under
  * IP/UDP and IP/TCP: dissected, shown, built again, and no byte lost. */
 static void test_truncation_everywhere(void **state)
@@ -715,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_pointer_chain),
 		cmocka_unit_test(test_rdata_pointer_loop),
 		cmocka_unit_test(test_lying_counts),
+		cmocka_unit_test(test_empty_rdata),
 		cmocka_unit_test(test_truncation_everywhere),
 		cmocka_unit_test(test_truncation_under_ip),
 		cmocka_unit_test(test_mutations),
