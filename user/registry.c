@@ -165,8 +165,10 @@ const struct gn_proto *gn_proto_at(unsigned i)
 
 int gn_proto_field_index(const struct gn_proto *p, const char *name)
 {
+	/* post-build hooks look fields up by name on every build: test the
+	 * first letter before paying for strcmp */
 	for (unsigned i = 0; i < p->nfields; i++)
-		if (!strcmp(p->fields[i].name, name))
+		if (p->fields[i].name[0] == name[0] && !strcmp(p->fields[i].name, name))
 			return (int)i;
 	return -ENOENT;
 }
