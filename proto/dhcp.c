@@ -57,6 +57,20 @@ static const struct gn_enum dhcp_types[] = {
 	{ 13, "lease_active" }, { 0, NULL },
 };
 
+static int v_bytes(struct gn_arena *a, const void *p, size_t n, struct gn_value *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = GN_V_BYTES;
+	out->len = (uint32_t)n;
+	/* one byte at least, so that an empty value still has a pointer */
+	out->bytes = gn_arena_alloc(a, n ? n : 1);
+	if (!out->bytes)
+		return -ENOMEM;
+	if (n)
+		memcpy(out->bytes, p, n);
+	return 0;
+}
+
 /* ---- BOOTP.chaddr: 16 bytes, shown as a MAC when htype is Ethernet -------- */
 
 static int chaddr_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
@@ -153,11 +167,7 @@ static int options_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const s
 	err = gn_rd_bytes(c, avail, &p);
 	if (err)
 		return err;
-	memset(out, 0, sizeof(*out));
-	out->type = GN_V_BYTES;
-	out->len = (uint32_t)avail;
-	out->bytes = gn_arena_memdup(c->arena, p, avail ? avail : 1);
-	return out->bytes ? 0 : -ENOMEM;
+	return v_bytes(c->arena, p, avail, out);
 }
 
 static int options_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
@@ -367,15 +377,6 @@ static size_t kind_size(enum opt_kind k)
 	case O_BYTE: case O_MSGTYPE: return 1;
 	default: return 0;
 	}
-}
-
-static int v_bytes(struct gn_arena *a, const void *p, size_t n, struct gn_value *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->type = GN_V_BYTES;
-	out->len = (uint32_t)n;
-	out->bytes = gn_arena_memdup(a, p, n ? n : 1);
-	return out->bytes ? 0 : -ENOMEM;
 }
 
 static void v_name(struct gn_value *out, const char *name)

@@ -59,7 +59,7 @@ enum {
 	{ 257, "CAA" }, { 258, "AVC" }, { 259, "DOA" }, { 260, "AMTRELAY" }, \
 	{ 32768, "TA" }, { 32769, "DLV" }, { 65535, "RESERVED" }
 
-static const struct gn_enum dns_types[] = { DNS_TYPES, { 0, NULL } };
+const struct gn_enum gn_dns_types[] = { DNS_TYPES, { 0, NULL } };
 
 /* Scapy's dnsqtypes: the record types plus those only a question asks for */
 static const struct gn_enum dns_qtypes[] = {
@@ -68,7 +68,7 @@ static const struct gn_enum dns_qtypes[] = {
 	{ 0, NULL },
 };
 
-static const struct gn_enum dns_classes[] = {
+const struct gn_enum gn_dns_classes[] = {
 	{ 1, "IN" }, { 2, "CS" }, { 3, "CH" }, { 4, "HS" }, { 255, "ANY" }, { 0, NULL },
 };
 
@@ -158,8 +158,13 @@ static int bytes_value(struct gn_arena *a, const uint8_t *p, size_t n, struct gn
 	memset(out, 0, sizeof(*out));
 	out->type = GN_V_BYTES;
 	out->len = (uint32_t)n;
-	out->bytes = gn_arena_memdup(a, p, n ? n : 1);
-	return out->bytes ? 0 : -ENOMEM;
+	/* one byte at least, so that an empty value still has a pointer */
+	out->bytes = gn_arena_alloc(a, n ? n : 1);
+	if (!out->bytes)
+		return -ENOMEM;
+	if (n)
+		memcpy(out->bytes, p, n);
+	return 0;
 }
 
 /* ---- record sections (Scapy's DNSQRField / DNSRRField) ------------------- */
@@ -689,14 +694,14 @@ static const struct gn_field_ops dns_kind_rdata = {
 
 #define RR_HEAD(type_dflt) \
 	GN_FIELD_("rrname", gn_kind_dnsname, 0, .dflt_str = ""), \
-	GN_ENUM("type", 16, type_dflt, dns_types), \
-	GN_ENUM("rclass", 16, 1, dns_classes), \
+	GN_ENUM("type", 16, type_dflt, gn_dns_types), \
+	GN_ENUM("rclass", 16, 1, gn_dns_classes), \
 	GN_INT("ttl", 0)
 
 static const struct gn_field dnsqr_fields[] = {
 	GN_FIELD_("qname", gn_kind_dnsname, 0, .dflt_str = "www.example.com"),
 	GN_ENUM("qtype", 16, 1, dns_qtypes),
-	GN_ENUM("qclass", 16, 1, dns_classes),
+	GN_ENUM("qclass", 16, 1, gn_dns_classes),
 };
 
 static const struct gn_field dnsrr_fields[] = {
@@ -737,7 +742,7 @@ enum { O_RRNAME, O_TYPE, O_RCLASS, O_EXTRCODE, O_VERSION, O_Z, O_RDLEN, O_RDATA 
 
 static const struct gn_field dnsrropt_fields[] = {
 	GN_FIELD_("rrname", gn_kind_dnsname, 0, .dflt_str = ""),
-	GN_ENUM("type", 16, T_OPT, dns_types),
+	GN_ENUM("type", 16, T_OPT, gn_dns_types),
 	GN_SHORT("rclass", 4096),
 	GN_BYTE("extrcode", 0),
 	GN_BYTE("version", 0),
@@ -764,8 +769,23 @@ static const struct gn_proto *rr_dispatch(const uint8_t *p, size_t len)
 	case T_MX: return &gn_proto_dnsrrmx;
 	case T_SRV: return &gn_proto_dnsrrsrv;
 	case T_OPT: return &gn_proto_dnsrropt;
-	default: return &gn_proto_dnsrr;
+	default: {
+		const struct gn_proto *sec = gn_dnssec_class((unsigned)p[i] << 8 | p[i + 1]);
+
+		return sec ? sec : &gn_proto_dnsrr;
 	}
+	}
+}
+
+/* Scapy's EDNS0TLV.dispatch_hook: less than a code is Raw, code 8 is the
+ * client subnet option. */
+static const struct gn_proto *edns0_dispatch(const uint8_t *p, size_t len)
+{
+	if (len < 2)
+		return &gn_proto_raw;
+	if (p[0] == 0 && p[1] == 8)
+		return &gn_proto_edns0_client_subnet;
+	return &gn_proto_edns0tlv;
 }
 
 /* Scapy sets a record's owner name after reading it (rr.rrname = name),
@@ -786,42 +806,44 @@ static int owner_post_dissect(struct gn_dissect_ctx *c, struct gn_layer *l)
 /*
  * Scapy forgets a dissected rdlen when a name in rdata was compressed, so
  * that building again (uncompressed) computes it.  c->p holds exactly the
- * record.
+ * record: its fields are walked in order to find the names' bytes.
  */
-static int rr_post_dissect(struct gn_dissect_ctx *c, struct gn_layer *l)
+int gn_dns_rr_post_dissect(struct gn_dissect_ctx *c, struct gn_layer *l)
 {
 	size_t pos = 0;
-	bool ptr = false, ok;
+	bool ptr = false;
 	int err = owner_post_dissect(c, l);
 
 	if (err)
 		return err;
-	if (!name_skip(c->p, c->len, &pos, NULL) || c->len - pos < 10)
-		return 0;
-	pos += 10;
-	if (l->proto == &gn_proto_dnsrr) {
-		if (rdata_kind_of(gn_field_uint(l, R_TYPE)) != RD_NAME)
-			return 0;
-		ok = name_skip(c->p, c->len, &pos, &ptr);
-	} else if (l->proto == &gn_proto_dnsrrmx) {
-		pos += 2;
-		ok = pos <= c->len && name_skip(c->p, c->len, &pos, &ptr);
-	} else if (l->proto == &gn_proto_dnsrrsrv) {
-		pos += 6;
-		ok = pos <= c->len && name_skip(c->p, c->len, &pos, &ptr);
-	} else {
-		ok = name_skip(c->p, c->len, &pos, &ptr);
-		if (ok && !ptr)
-			ok = name_skip(c->p, c->len, &pos, &ptr);
+	for (unsigned i = 0; i < l->proto->nfields && !ptr; i++) {
+		const struct gn_field *f = &l->proto->fields[i];
+		bool name = f->ops == &gn_kind_dnsname ||
+			    (f->ops == &dns_kind_rdata &&
+			     rdata_kind_of(gn_field_uint(l, R_TYPE)) == RD_NAME);
+		bool p = false;
+		long n;
+
+		if (!(l->state[i] & GN_FS_SET))
+			break;
+		if (name) {
+			if (!name_skip(c->p, c->len, &pos, &p))
+				break;
+			ptr = i > R_RRNAME && p;
+			continue;
+		}
+		n = gn_field_wire_len(l, i);
+		if (n < 0)
+			break;
+		pos += (size_t)n;
 	}
-	(void)ok;
 	if (ptr)
 		gn_layer_unset(l, R_RDLEN);
 	return 0;
 }
 
 /* _DNSRRdummy.post_build: rdlen is what follows the 10 fixed bytes. */
-static int rr_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8_t *hdr,
+int gn_dns_rr_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8_t *hdr,
 			 size_t hdr_len, size_t total_len)
 {
 	size_t nlen, rdlen;
@@ -850,28 +872,28 @@ const struct gn_proto gn_proto_dnsrr = {
 	.name = "DNSRR", .long_name = "DNS Resource Record",
 	.fields = dnsrr_fields, .nfields = 6,
 	.dispatch = rr_dispatch,
-	.post_dissect = rr_post_dissect,
+	.post_dissect = gn_dns_rr_post_dissect,
 };
 
 const struct gn_proto gn_proto_dnsrrmx = {
 	.name = "DNSRRMX", .long_name = "DNS MX Resource Record",
 	.fields = dnsrrmx_fields, .nfields = 7,
-	.post_build = rr_post_build,
-	.post_dissect = rr_post_dissect,
+	.post_build = gn_dns_rr_post_build,
+	.post_dissect = gn_dns_rr_post_dissect,
 };
 
 const struct gn_proto gn_proto_dnsrrsoa = {
 	.name = "DNSRRSOA", .long_name = "DNS SOA Resource Record",
 	.fields = dnsrrsoa_fields, .nfields = 12,
-	.post_build = rr_post_build,
-	.post_dissect = rr_post_dissect,
+	.post_build = gn_dns_rr_post_build,
+	.post_dissect = gn_dns_rr_post_dissect,
 };
 
 const struct gn_proto gn_proto_dnsrrsrv = {
 	.name = "DNSRRSRV", .long_name = "DNS SRV Resource Record",
 	.fields = dnsrrsrv_fields, .nfields = 9,
-	.post_build = rr_post_build,
-	.post_dissect = rr_post_dissect,
+	.post_build = gn_dns_rr_post_build,
+	.post_dissect = gn_dns_rr_post_dissect,
 };
 
 const struct gn_proto gn_proto_dnsrropt = {
@@ -892,6 +914,7 @@ const struct gn_proto gn_proto_edns0tlv = {
 	.name = "EDNS0TLV", .long_name = "DNS EDNS0 TLV",
 	.fields = edns0tlv_fields, .nfields = 3,
 	.payload_len = edns0tlv_payload_len,
+	.dispatch = edns0_dispatch,
 };
 
 /* ---- DNS ------------------------------------------------------------------ */
@@ -1008,6 +1031,7 @@ const struct gn_proto gn_proto_dns = {
 
 void gn_proto_dns_register(void)
 {
+	gn_proto_dnssec_register();
 	gn_proto_register(&gn_proto_edns0tlv);
 	gn_proto_register(&gn_proto_dnsqr);
 	gn_proto_register(&gn_proto_dnsrr);

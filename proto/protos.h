@@ -146,6 +146,18 @@ extern const struct gn_proto gn_proto_dnsrrsoa;
 extern const struct gn_proto gn_proto_dnsrrsrv;
 extern const struct gn_proto gn_proto_dnsrropt;
 extern const struct gn_proto gn_proto_edns0tlv;
+extern const struct gn_enum gn_dns_types[], gn_dns_classes[];
+/* what the record classes of proto/dns.c and proto/dnssec.c share: rdlen
+ * computed after the build, names read back as Scapy reads them */
+int gn_dns_rr_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8_t *hdr,
+			 size_t hdr_len, size_t total_len);
+int gn_dns_rr_post_dissect(struct gn_dissect_ctx *c, struct gn_layer *l);
+/* proto/dnssec.c (registered by gn_proto_dns_register) */
+void gn_proto_dnssec_register(void);
+const struct gn_proto *gn_dnssec_class(unsigned type);
+extern const struct gn_proto gn_proto_dnsrrrsig, gn_proto_dnsrrnsec, gn_proto_dnsrrdnskey,
+	gn_proto_dnsrrds, gn_proto_dnsrrdlv, gn_proto_dnsrrnsec3, gn_proto_dnsrrnsec3param,
+	gn_proto_dnsrrtsig, gn_proto_edns0_client_subnet;
 /* proto/dhcp.c */
 extern const struct gn_proto gn_proto_bootp;
 extern const struct gn_proto gn_proto_dhcp;

@@ -535,8 +535,13 @@ static int tcpopts_assign(struct gn_arena *ar, const struct gn_field *f, const s
 	if (a->type == GN_AST_NONE)
 		return 0;
 	if (a->type == GN_AST_BYTES || a->type == GN_AST_STR) {
-		if (a->len == 0)
-			return 0; /* Scapy's default "" is the empty list */
+		if (a->len == 0) {
+			/* Scapy's default is b"": no options, shown as '' until
+			 * the packet is dissected, when it becomes [] */
+			out->type = GN_V_BYTES;
+			out->bytes = gn_arena_alloc(ar, 1);
+			return out->bytes ? 0 : -ENOMEM;
+		}
 		return err_at(err, a, "give a list of options such as [('MSS', 1460)]");
 	}
 	if (a->type != GN_AST_LIST)
@@ -616,6 +621,10 @@ static void tcpopts_format(const struct gn_layer *l, const struct gn_field *f,
 {
 	(void)l;
 	(void)f;
+	if (v->type == GN_V_BYTES) {
+		gn_sb_puts(sb, r == GN_REPR_JSON ? "[]" : r == GN_REPR_EXPR ? "b''" : "''");
+		return;
+	}
 	if (v->type != GN_V_LIST) {
 		value_text(v, sb, r);
 		return;
@@ -654,7 +663,7 @@ static const struct gn_field tcp_fields[] = {
 	GN_SHORT("window", 8192),
 	GN_XAUTO("chksum", 16),
 	GN_SHORT("urgptr", 0),
-	{ .name = "options", .ops = &kind_tcp_options, .link = -1 },
+	{ .name = "options", .ops = &kind_tcp_options, .link = -1, .dflt_str = "" },
 };
 
 static int tcp_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint8_t *hdr,

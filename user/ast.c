@@ -998,10 +998,23 @@ static struct gn_ast *parse_call(struct parser *p, bool layer)
 			if (!parse_kwarg(p, &x->kw, &x->nkw, &kwcap))
 				return NULL;
 		} else if (starts_value(p->tok.type) && layer) {
-			bool raw = !strcmp(x->str, "Raw") || !strcmp(x->str, "Padding");
+			/* Scapy's one positional argument: bytes the layer is
+			 * dissected from, IP(b'E...') or Raw('x') */
+			struct gn_ast *v;
 
-			return fail(p, p->tok.col, "positional arguments are not supported; "
-				    "write NAME=value%s", raw ? ", e.g. Raw(load=\"...\")" : "");
+			if (x->nkw || args.n)
+				return fail(p, p->tok.col,
+					    "a layer takes one positional argument, the bytes to "
+					    "dissect, before any NAME=value; write NAME=value");
+			v = parse_expr(p);
+			if (!v)
+				return NULL;
+			if (v->type != GN_AST_STR && v->type != GN_AST_BYTES)
+				return fail(p, v->column,
+					    "the positional argument of a layer is the bytes to "
+					    "dissect (b\"...\"); write NAME=value for fields");
+			if (!vec_push(p, &args, v))
+				return NULL;
 		} else if (starts_value(p->tok.type)) {
 			struct gn_ast *v;
 

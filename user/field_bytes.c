@@ -145,6 +145,42 @@ static int bytes_assign(struct gn_arena *a, const struct gn_field *f, const stru
 	return bytes_value(a, (const uint8_t *)ast->str, ast->len, out);
 }
 
+/* Length of the well-formed UTF-8 sequence at p (as Python's decoder
+ * accepts it: no overlong forms, no surrogates, nothing past U+10FFFF),
+ * or 0. */
+static size_t utf8_seq_len(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
 /* Scapy's plain_str: UTF-8 with invalid bytes as a literal backslash
  * escape, then Python's str repr. */
 void gn_sb_pystr(struct gn_strbuf *sb, const uint8_t *p, size_t n)
@@ -156,12 +192,8 @@ void gn_sb_pystr(struct gn_strbuf *sb, const uint8_t *p, size_t n)
 	gn_sb_putc(sb, q);
 	for (size_t i = 0; i < n;) {
 		uint8_t c = p[i];
-		size_t seq = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 :
-			     (c >> 3) == 30 ? 4 : 0;
-		bool valid = seq > 0 && i + seq <= n;
-
-		for (size_t k = 1; valid && k < seq; k++)
-			valid = (p[i + k] & 0xc0) == 0x80;
+		size_t seq = utf8_seq_len(p + i, n - i);
+		bool valid = seq > 0;
 		if (!valid) {
 			gn_sb_printf(sb, "\\\\x%02x", c);
 			i++;

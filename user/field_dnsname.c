@@ -172,8 +172,11 @@ static int dnsname_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 	memset(out, 0, sizeof(*out));
 	out->type = GN_V_BYTES;
 	out->len = (uint32_t)nb->n;
-	out->bytes = gn_arena_memdup(c->arena, nb->b, nb->n ? nb->n : 1);
-	return out->bytes ? 0 : -ENOMEM;
+	out->bytes = gn_arena_alloc(c->arena, nb->n ? nb->n : 1);
+	if (!out->bytes)
+		return -ENOMEM;
+	memcpy(out->bytes, nb->b, nb->n);
+	return 0;
 }
 
 /* ---- writing ------------------------------------------------------------- */

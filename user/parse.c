@@ -144,18 +144,38 @@ static int parse_layer(struct gn_packet *p, const struct gn_ast *a, struct gn_er
 	const struct gn_proto *proto = gn_proto_findn(a->str, a->len);
 	struct gn_layer *l;
 
+	unsigned first = p->n;
+
 	if (!proto)
 		return unknown_proto(a, err);
-	l = gn_packet_push(p, proto);
-	if (!l)
-		return -ENOMEM;
+	if (a->n == 1) {
+		/* LAYER(b'...'): the bytes dissected as LAYER, then the named
+		 * fields on top, as Scapy's constructor does */
+		struct gn_packet *d = gn_packet_new();
+		int rc;
+
+		if (!d)
+			return -ENOMEM;
+		rc = gn_dissect(d, proto, (const uint8_t *)a->items[0]->str, a->items[0]->len);
+		if (!rc)
+			rc = gn_packet_append(p, d);
+		gn_packet_free(d);
+		if (rc)
+			return rc;
+		if (p->n == first && !gn_packet_push(p, proto))
+			return -ENOMEM;
+	} else {
+		l = gn_packet_push(p, proto);
+		if (!l)
+			return -ENOMEM;
+	}
 	for (unsigned k = 0; k < a->nkw; k++) {
 		int i = gn_proto_field_index(proto, a->kw[k].name);
 		int rc;
 
 		if (i < 0)
 			return unknown_field(proto, &a->kw[k], err);
-		rc = gn_assign_ast(&p->layers[p->n - 1], (unsigned)i, a->kw[k].value, err);
+		rc = gn_assign_ast(&p->layers[first], (unsigned)i, a->kw[k].value, err);
 		if (rc)
 			return rc;
 	}

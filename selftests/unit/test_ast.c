@@ -547,10 +547,30 @@ static void test_err_positional(void **state)
 {
 	struct fix *f = *state;
 
-	expect_error(f, "Raw('hello')", 5, "positional arguments are not supported; write NAME=value");
-	expect_error(f, "IP(ttl=1, 5)", 11, "positional arguments are not supported");
-	expect_error(f, "IP(dst)", 4, "positional arguments are not supported");
+	/* a layer's one positional argument is the bytes to dissect (Scapy's
+	 * _pkt); anything else is refused */
+	expect_error(f, "IP(ttl=1, 5)", 11, "one positional argument, the bytes to dissect");
+	expect_error(f, "IP(dst)", 4, "positional argument of a layer is the bytes to dissect");
+	expect_error(f, "IP(b'E', b'x')", 10, "one positional argument");
 	expect_error(f, "RandNum(min=1, 5)", 16, "positional argument cannot follow");
+}
+
+static void test_layer_bytes_argument(void **state)
+{
+	struct fix *f = *state;
+	struct gn_ast *a = NULL;
+	struct gn_error err = { 0 };
+
+	assert_int_equal(gn_ast_parse(f->a, "Raw('hello')/IP(b'E\\x00', ttl=3)", &a, &err), 0);
+	assert_int_equal(a->n, 2);
+	assert_int_equal(a->items[0]->type, GN_AST_LAYER);
+	assert_int_equal(a->items[0]->n, 1);
+	assert_int_equal(a->items[0]->items[0]->type, GN_AST_STR);
+	assert_string_equal(a->items[0]->items[0]->str, "hello");
+	assert_int_equal(a->items[1]->n, 1);
+	assert_int_equal(a->items[1]->items[0]->type, GN_AST_BYTES);
+	assert_int_equal(a->items[1]->items[0]->len, 2);
+	assert_int_equal(a->items[1]->nkw, 1);
 }
 
 static void test_err_numbers(void **state)
@@ -789,6 +809,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_err_unexpected_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_unterminated_string, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_positional, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layer_bytes_argument, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_address_hints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_err_escapes, setup, teardown),

@@ -217,6 +217,17 @@ static void assert_rebuilds(const struct gn_packet *p, const char *want, const c
 	"78616d706c6503636f6d000005000100000e10001103776562076578616d706c6503636f6d0007" \
 	"6578616d706c6503636f6d000001000100000e1000045db8d822"
 
+/* DNSSEC and TSIG records and an EDNS0 client subnet option, as Scapy builds them */
+#define DNSSEC_MSG \
+	"000081000001000200020002076578616d706c6503636f6d0000010001076578616d706c650363" \
+	"6f6d00002e000100000000002100010d00000000006553f100000000000000076578616d706c65" \
+	"03636f6d000102076578616d706c6503636f6d0000300001000000000005010003056b01610765" \
+	"78616d706c6503636f6d00002f00010000000000340163076578616d706c6503636f6d00000660" \
+	"0000000002041b0000000000000000000000000000000000000000000000000000200168076578" \
+	"616d706c6503636f6d000032000100000000000c0000000001ab02787900014000002910000000" \
+	"8000000f0008000700011800c0000200030000016b0000fa000100000000001d09686d61632d73" \
+	"68613100000000000000000000026d6d000000000000"
+
 /* ---- building ---------------------------------------------------------------- */
 
 static void test_build_default_query(void **state)
@@ -412,6 +423,102 @@ static void test_assign_errors(void **state)
 		if (cases[i].column && err.column != cases[i].column)
 			fail_msg("%s: column %d, want %d", cases[i].expr, err.column, cases[i].column);
 	}
+}
+
+/* DNSSEC, TSIG and EDNS0 client subnet records: Scapy 2.5's bytes. */
+static void test_build_dnssec(void **state)
+{
+	static const struct {
+		const char *expr, *want;
+	} cases[] = {
+		{ "DNSRRRSIG(rrname='a', typecovered='A', algorithm=8, labels=2, originalttl=300, expiration=1700000000, inception=1690000000, keytag=12345, signersname='example.com', signature=b'sig')",
+		  "016100002e0001000000000022000108020000012c6553f10064bb5a803039076578616d706c6503636f6d00736967" },
+		{ "DNSRRNSEC(rrname='a', nextname='b', typebitmaps=[1, 2, 46, 47, 1234])",
+		  "016100002f00010000000000280162000006600000000003041b000000000000000000000000000000000000000000000000000020" },
+		{ "DNSRRDNSKEY(rrname='a', flags=257, algorithm=13, publickey=b'key')",
+		  "016100003000010000000000070101030d6b6579" },
+		{ "DNSRRDS(rrname='a', keytag=1, algorithm=8, digesttype=2, digest=b'\\x01\\x02')",
+		  "016100002b0001000000000006000108020102" },
+		{ "DNSRRDLV(rrname='a', digest=b'd')",
+		  "016100800100010000000000050000050564" },
+		{ "DNSRRNSEC3(rrname='a', hashalg=1, flags=1, iterations=10, saltlength=2, salt=b'ab', hashlength=3, nexthashedownername=b'xyz', typebitmaps=[1, 28])",
+		  "016100003200010000000000110101000a0261620378797a000440000008" },
+		{ "DNSRRNSEC3PARAM(rrname='a', hashalg=1, iterations=5, saltlength=None, salt=b'ab')",
+		  "0161000033000100000000000701000005026162" },
+		{ "DNSRRTSIG(rrname='k', time_signed=1700000000, fudge=300, mac_len=None, mac_data=b'0123456789abcdef', original_id=7)",
+		  "016b0000fa000100000000002b09686d61632d736861310000006553f100012c001030313233343536373839616263646566000700000000" },
+		{ "EDNS0ClientSubnet(address='10.1.2.0')",
+		  "00080007000118000a0102" },
+		{ "EDNS0ClientSubnet(family=2, address='2001:db8::')",
+		  "000800080002200020010db8" },
+		{ "EDNS0ClientSubnet(source_plen=24, address='192.0.2.0', scope_plen=0)",
+		  "0008000700011800c00002" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gn_packet *p = parse_ok(cases[i].expr);
+		struct gn_packet *q = dissect_hex(p->layers[0].proto, cases[i].want);
+
+		assert_builds_tail(p, cases[i].want, cases[i].expr);
+		/* read back and built again: the same bytes */
+		assert_builds_tail(q, cases[i].want, cases[i].expr);
+		exercise(q);
+		gn_packet_free(p);
+		gn_packet_free(q);
+	}
+}
+
+/* How show() writes their fields (Scapy's i2repr). */
+static void test_show_dnssec(void **state)
+{
+	struct gn_packet *r = dissect_hex(&gn_proto_dnsrrrsig,
+		"016100002e0001000000000022000108020000012c6553f10064bb5a803039076578616d706c6503"
+		"636f6d00736967");
+	struct gn_packet *n = dissect_hex(&gn_proto_dnsrrnsec,
+		"016100002f00010000000000280162000006600000000003041b00000000000000000000000000"
+		"0000000000000000000000000020");
+	struct gn_packet *t = dissect_hex(&gn_proto_dnsrrtsig,
+		"016b0000fa000100000000002b09686d61632d736861310000006553f100012c0010303132333435"
+		"36373839616263646566000700000000");
+	struct gn_packet *k = dissect_hex(&gn_proto_dnsrrdnskey, "016100003000010000000000070101030d6b6579");
+	struct gn_packet *c = dissect_hex(&gn_proto_edns0_client_subnet, "000800080002200020010db8");
+
+	(void)state;
+	assert_field(&r->layers[0], "expiration", GN_REPR_HUMAN,
+		     "Tue, 14 Nov 2023 22:13:20 +0000 (1700000000)");
+	assert_field(&r->layers[0], "algorithm", GN_REPR_HUMAN, "RSA/SHA-256");
+	assert_field(&r->layers[0], "signersname", GN_REPR_HUMAN, "'example.com.'");
+	assert_field(&n->layers[0], "typebitmaps", GN_REPR_HUMAN,
+		     "['A', 'NS', 'RRSIG', 'NSEC', 1234]");
+	assert_field(&t->layers[0], "time_signed", GN_REPR_HUMAN, "Tue Nov 14 22:13:20 2023");
+	assert_field(&k->layers[0], "flags", GN_REPR_HUMAN, "SZ");
+	assert_field(&c->layers[0], "address", GN_REPR_HUMAN, "2001:db8::");
+	assert_field(&c->layers[0], "source_plen", GN_REPR_HUMAN, "32");
+	{
+		struct gn_packet *m = dissect_hex(&gn_proto_dns, DNSSEC_MSG);
+		const struct gn_layer *dns = &m->layers[0];
+		const struct gn_value *opts;
+
+		assert_string_equal(record(dns, "an", 0)->proto->name, "DNSRRRSIG");
+		assert_string_equal(record(dns, "an", 1)->proto->name, "DNSRRDNSKEY");
+		assert_string_equal(record(dns, "ns", 0)->proto->name, "DNSRRNSEC");
+		assert_string_equal(record(dns, "ns", 1)->proto->name, "DNSRRNSEC3");
+		assert_string_equal(record(dns, "ar", 0)->proto->name, "DNSRROPT");
+		assert_string_equal(record(dns, "ar", 1)->proto->name, "DNSRRTSIG");
+		opts = gn_layer_get(record(dns, "ar", 0), 7);
+		assert_int_equal(opts->type, GN_V_LIST);
+		assert_int_equal(opts->len, 2);
+		assert_string_equal(opts->items[0].pkt->layers[0].proto->name, "EDNS0ClientSubnet");
+		assert_string_equal(opts->items[1].pkt->layers[0].proto->name, "EDNS0TLV");
+		assert_rebuilds(m, DNSSEC_MSG, "DNSSEC message");
+		gn_packet_free(m);
+	}
+	gn_packet_free(r);
+	gn_packet_free(n);
+	gn_packet_free(t);
+	gn_packet_free(k);
+	gn_packet_free(c);
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -630,7 +737,7 @@ static void test_empty_rdata(void **state)
  * IP/UDP and IP/TCP: dissected, shown, built again, and no byte lost. */
 static void test_truncation_everywhere(void **state)
 {
-	static const char *frames[] = { RESP_ALL, COMP };
+	static const char *frames[] = { RESP_ALL, COMP, DNSSEC_MSG };
 	uint8_t buf[2048];
 
 	(void)state;
@@ -689,7 +796,7 @@ static void test_truncation_under_ip(void **state)
 /* Random damage to real messages: a fixed seed, so a failure repeats. */
 static void test_mutations(void **state)
 {
-	static const char *frames[] = { RESP_ALL, COMP };
+	static const char *frames[] = { RESP_ALL, COMP, DNSSEC_MSG };
 	uint8_t orig[2048], buf[2048];
 	uint32_t seed = 12345;
 
@@ -727,6 +834,8 @@ int main(void)
 		cmocka_unit_test(test_build_names),
 		cmocka_unit_test(test_build_rdata_types),
 		cmocka_unit_test(test_build_long_txt),
+		cmocka_unit_test(test_build_dnssec),
+		cmocka_unit_test(test_show_dnssec),
 		cmocka_unit_test(test_assign_errors),
 		cmocka_unit_test(test_dissect_round_trip),
 		cmocka_unit_test(test_dissect_compressed),
