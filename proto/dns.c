@@ -6,7 +6,8 @@
  * DNSRR (whose rdata is typed by `type`: an address for A and AAAA, a name
  * for NS, MD, MF, CNAME and PTR, strings for TXT, bytes otherwise) and the
  * classes Scapy picks by type: DNSRRSOA (6), DNSRRMX (15), DNSRRSRV (33)
- * and DNSRROPT (41, EDNS0) with its EDNS0TLV options.
+ * and DNSRROPT (41, EDNS0) with its EDNS0TLV options; DNSSEC and TSIG
+ * records and the EDNS0 client subnet option are in proto/dnssec.c.
  *
  * Over TCP a DNS message starts with its 2-byte length (RFC 1035 4.2.2):
  * the `length` field is there only when the layer below is TCP.
@@ -14,6 +15,8 @@
  *
  * Record sections accept what Scapy accepts: a chain of records
  * an=DNSRR()/DNSRR() (Scapy 2.5's form), one record, or a list of records.
+ * Names are written uncompressed, as Scapy 2.5 builds them (its
+ * compression is a separate dns_compress()); compressed names are read.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -405,8 +408,6 @@ static int rdata_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const str
 
 		memset(out, 0, sizeof(*out));
 		out->type = GN_V_LIST;
-		if (!rdlen)
-			return 0;
 		items = gn_arena_alloc(c->arena, rdlen * sizeof(*items));
 		if (!items)
 			return -ENOMEM;
@@ -520,14 +521,14 @@ static int rdata_build(struct gn_build_ctx *c, const struct gn_layer *l, const s
 	return err ? err : c->w.err;
 }
 
-/* Only digits and dots (or hex digits, colons and dots): meant as an
- * address, so a typo is an error rather than a name. */
+/* Only characters of `chars` (digits and dots, or hex digits, colons and
+ * dots): meant as an address, so a typo is an error rather than a name. */
 static bool looks_like(const char *s, size_t n, const char *chars)
 {
 	if (!n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!strchr(chars, s[i]) || !s[i])
+		if (!s[i] || !strchr(chars, s[i]))
 			return false;
 	return true;
 }
@@ -657,11 +658,7 @@ static void rdata_format(const struct gn_layer *l, const struct gn_field *f,
 			gn_sb_putc(sb, r == GN_REPR_JSON ? '"' : '\'');
 		return;
 	}
-	if (k == RD_TXT && (v->type == GN_V_LIST || v->type == GN_V_BYTES)) {
-		txt_format(v, sb, r);
-		return;
-	}
-	if (v->type == GN_V_LIST) {
+	if (v->type == GN_V_LIST || (k == RD_TXT && v->type == GN_V_BYTES)) {
 		txt_format(v, sb, r);
 		return;
 	}
@@ -669,10 +666,11 @@ static void rdata_format(const struct gn_layer *l, const struct gn_field *f,
 		gn_sb_puts(sb, r == GN_REPR_JSON ? "null" : "None");
 		return;
 	}
-	if ((k == RD_A || k == RD_AAAA) && v->len == 0) {
-		gn_sb_puts(sb, r == GN_REPR_HUMAN ? "" : r == GN_REPR_JSON ? "\"" : "'");
-		gn_sb_puts(sb, k == RD_A ? "0.0.0.0" : "::");
-		gn_sb_puts(sb, r == GN_REPR_HUMAN ? "" : r == GN_REPR_JSON ? "\"" : "'");
+	if ((k == RD_A || k == RD_AAAA) && v->len == 0 && r != GN_REPR_EXPR) {
+		/* no address: shown as Scapy's default for the type */
+		const char *q = r == GN_REPR_JSON ? "\"" : "";
+
+		gn_sb_printf(sb, "%s%s%s", q, k == RD_A ? "0.0.0.0" : "::", q);
 		return;
 	}
 	if (k == RD_NAME) {

@@ -9,7 +9,7 @@
 # What runs, in order:
 #   BUILD/unit/test_*, BUILD/asan/unit/test_*   cmocka programs; their
 #       "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" lines are counted
-#   selftests/diff/*, selftests/cli/*   every executable file; each line
+#   selftests/diff/*, selftests/cli/*, selftests/net/*   every executable file; each line
 #       "ok - name" passes, "not ok - name" fails, "ok - name # SKIP why" skips;
 #       a script that exits non-zero without a "not ok" line is one failure
 #   BUILD/fuzz/fuzz_*   each for GN_FUZZ_TIME seconds (default 10), one test each;
@@ -153,7 +153,7 @@ for bin in "$build"/unit/test_* "$build"/asan/unit/test_*; do
 	run_cmocka "${bin#"$build"/}" "$bin"
 done
 
-for dir in selftests/diff selftests/cli; do
+for dir in selftests/diff selftests/cli selftests/net; do
 	for script in "$dir"/*; do
 		{ [ -f "$script" ] && [ -x "$script" ]; } || continue
 		run_script "${script#selftests/}" "$script"

@@ -40,6 +40,9 @@ static uint64_t sat_mul(uint64_t a, uint64_t b)
 	return a * b;
 }
 
+static bool is_dimension(const struct gn_value *v);
+static int apply_index(struct gn_packet *out, const struct gn_packet *tmpl, uint64_t idx);
+
 static uint64_t gen_count(const struct gn_value *v)
 {
 	uint64_t n = 0;
@@ -57,30 +60,38 @@ static uint64_t gen_count(const struct gn_value *v)
 	case GN_V_NET:
 		host_bits = v->alen * 8u - v->prefix;
 		return host_bits >= 64 ? UINT64_MAX : (uint64_t)1 << host_bits;
+	case GN_V_PKT:
+		return gn_expand_count(v->pkt);
 	default:
 		return 1;
 	}
 }
 
-/* The idx-th concrete value of generator v (idx < gen_count(v)). */
-static void gen_value(const struct gn_value *v, uint64_t idx, struct gn_value *out)
+/* The idx-th concrete value of generator v (idx < gen_count(v)); a nested
+ * packet is copied into arena a with its own generators applied. */
+static int gen_value(const struct gn_value *v, uint64_t idx, struct gn_value *out,
+		     struct gn_arena *a)
 {
 	switch (v->type) {
+	case GN_V_PKT:
+		*out = *v;
+		out->pkt = gn_packet_copy_in(a, v->pkt);
+		if (!out->pkt)
+			return -ENOMEM;
+		return apply_index(out->pkt, v->pkt, idx);
 	case GN_V_SET:
 		for (uint32_t i = 0; i < v->len; i++) {
 			uint64_t c = gen_count(&v->items[i]);
 
-			if (idx < c) {
-				gen_value(&v->items[i], idx, out);
-				return;
-			}
+			if (idx < c)
+				return gen_value(&v->items[i], idx, out, a);
 			idx -= c;
 		}
 		memset(out, 0, sizeof(*out));
-		return;
+		return 0;
 	case GN_V_RANGE:
 		*out = gn_v_int(v->items[0].u + idx);
-		return;
+		return 0;
 	case GN_V_NET:
 		*out = *v;
 		out->type = GN_V_ADDR;
@@ -92,15 +103,60 @@ static void gen_value(const struct gn_value *v, uint64_t idx, struct gn_value *o
 			out->addr[i] = (uint8_t)s;
 			idx = (idx >> 8) + (s >> 8);
 		}
-		return;
+		return 0;
 	default:
 		*out = *v;
+		return 0;
 	}
 }
 
+static bool pkt_has_dims(const struct gn_packet *p)
+{
+	for (unsigned k = 0; k < p->n; k++) {
+		const struct gn_layer *l = &p->layers[k];
+
+		for (unsigned i = 0; i < l->proto->nfields; i++)
+			if ((l->state[i] & GN_FS_SET) && is_dimension(&l->vals[i]))
+				return true;
+	}
+	return false;
+}
+
+/* Sets, ranges and networks; and a nested packet holding any of them, as
+ * Scapy expands DNS(qd=DNSQR(qtype=[1, 28])) into two packets. */
 static bool is_dimension(const struct gn_value *v)
 {
-	return v->type == GN_V_SET || v->type == GN_V_RANGE || v->type == GN_V_NET;
+	return v->type == GN_V_SET || v->type == GN_V_RANGE || v->type == GN_V_NET ||
+	       (v->type == GN_V_PKT && pkt_has_dims(v->pkt));
+}
+
+/* Gives out (a copy of tmpl) the generator values of expansion number idx:
+ * idx is read as a mixed-radix number whose fastest digit is the first
+ * field of the last layer. */
+static int apply_index(struct gn_packet *out, const struct gn_packet *tmpl, uint64_t idx)
+{
+	for (unsigned k = tmpl->n; k-- > 0;) {
+		const struct gn_layer *l = &tmpl->layers[k];
+
+		for (unsigned i = 0; i < l->proto->nfields; i++) {
+			uint64_t c;
+			struct gn_value v;
+			int err;
+
+			if (!(l->state[i] & GN_FS_SET) || !is_dimension(&l->vals[i]))
+				continue;
+			c = gen_count(&l->vals[i]);
+			if (!c)
+				return -ERANGE;
+			err = gen_value(&l->vals[i], idx % c, &v, out->arena);
+			if (!err)
+				err = gn_value_copy(out->arena, &out->layers[k].vals[i], &v);
+			if (err)
+				return err;
+			idx /= c;
+		}
+	}
+	return 0;
 }
 
 uint64_t gn_expand_count(const struct gn_packet *t)
@@ -212,6 +268,36 @@ static void rand_value(struct gn_expander *x, const struct gn_field *f, uint64_t
 	*out = gn_v_int(r);
 }
 
+/* Rand*() and fuzz() values get a fresh draw, nested packets included. */
+static void roll_random(struct gn_expander *x, struct gn_packet *p, unsigned depth);
+
+static void roll_value(struct gn_expander *x, struct gn_value *v, unsigned depth)
+{
+	if (depth > 8)
+		return;
+	if (v->type == GN_V_PKT)
+		roll_random(x, v->pkt, depth + 1);
+	else if (v->type == GN_V_LIST)
+		for (uint32_t j = 0; j < v->len; j++)
+			roll_value(x, &v->items[j], depth);
+}
+
+static void roll_random(struct gn_expander *x, struct gn_packet *p, unsigned depth)
+{
+	for (unsigned k = 0; k < p->n; k++) {
+		struct gn_layer *l = &p->layers[k];
+
+		for (unsigned i = 0; i < l->proto->nfields; i++) {
+			if (!(l->state[i] & (GN_FS_SET | GN_FS_FUZZ)))
+				continue;
+			if (l->vals[i].type == GN_V_RAND)
+				rand_value(x, &l->proto->fields[i], l->vals[i].u, &l->vals[i]);
+			else
+				roll_value(x, &l->vals[i], depth);
+		}
+	}
+}
+
 int gn_expand_next(struct gn_expander *x, struct gn_packet *out)
 {
 	int err;
@@ -248,18 +334,14 @@ int gn_expand_next(struct gn_expander *x, struct gn_packet *out)
 
 		struct gn_value v;
 
-		gen_value(&x->tmpl->layers[x->dims[d].layer].vals[i], x->dims[d].idx, &v);
-		err = gn_value_copy(out->arena, &l->vals[i], &v);
+		err = gen_value(&x->tmpl->layers[x->dims[d].layer].vals[i], x->dims[d].idx, &v,
+				out->arena);
+		if (!err)
+			err = gn_value_copy(out->arena, &l->vals[i], &v);
 		if (err)
 			return err;
 	}
-	for (unsigned k = 0; k < out->n; k++) {
-		struct gn_layer *l = &out->layers[k];
-
-		for (unsigned i = 0; i < l->proto->nfields; i++)
-			if ((l->state[i] & (GN_FS_SET | GN_FS_FUZZ)) && l->vals[i].type == GN_V_RAND)
-				rand_value(x, &l->proto->fields[i], l->vals[i].u, &l->vals[i]);
-	}
+	roll_random(x, out, 0);
 	return 1;
 }
 

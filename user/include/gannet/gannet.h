@@ -10,6 +10,7 @@
 #include <gannet/expr.h>
 #include <gannet/output.h>
 #include <gannet/pcap.h>
+#include <gannet/io.h>
 
 #define GN_VERSION "0.1.0"
 
