@@ -427,19 +427,9 @@ static int append_item(struct gn_arena *a, struct gn_value *list, uint32_t *cap,
 static int raw_item(struct gn_arena *a, const uint8_t *p, size_t n, struct gn_packet **out)
 {
 	struct gn_packet *sub = gn_packet_new_in(a);
-	struct gn_layer *l;
-	struct gn_value v = { .type = GN_V_BYTES, .len = (uint32_t)n };
 
-	if (!sub || !(l = gn_packet_push(sub, &gn_proto_raw)))
+	if (!sub || !gn_packet_push_bytes(sub, &gn_proto_raw, p, n))
 		return -ENOMEM;
-	v.bytes = gn_arena_memdup(a, p, n);
-	if (!v.bytes)
-		return -ENOMEM;
-	l->vals[0] = v;
-	l->state[0] = GN_FS_SET;
-	l->order[0] = 0;
-	l->nset = 1;
-	l->hdr_len = (uint32_t)n;
 	*out = sub;
 	return 0;
 }

@@ -92,20 +92,11 @@ struct chain {
 static int push_bytes_layer(struct gn_packet *pkt, const struct gn_proto *cls,
 			    const uint8_t *p, size_t len, const uint8_t *frame)
 {
-	struct gn_layer *l = gn_packet_push(pkt, cls);
-	struct gn_value v = { .type = GN_V_BYTES, .len = (uint32_t)len };
+	struct gn_layer *l = gn_packet_push_bytes(pkt, cls, p, len);
 
 	if (!l)
 		return -ENOMEM;
-	v.bytes = gn_arena_memdup(pkt->arena, p, len);
-	if (!v.bytes)
-		return -ENOMEM;
-	l->vals[0] = v;
-	l->state[0] = GN_FS_SET;
-	l->order[0] = 0;
-	l->nset = 1;
 	l->off = (uint32_t)(p - frame);
-	l->hdr_len = (uint32_t)len;
 	return 0;
 }
 
@@ -135,7 +126,6 @@ static int read_fields(struct chain *ch, struct gn_layer *l, const uint8_t *p, s
 			break;
 		}
 		l->state[i] = GN_FS_SET;
-		l->order[l->nset++] = (uint8_t)i;
 	}
 	if (!err && proto->post_dissect)
 		err = proto->post_dissect(&c, l);

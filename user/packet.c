@@ -86,10 +86,26 @@ struct gn_layer *gn_packet_push(struct gn_packet *p, const struct gn_proto *prot
 	l->index = p->n;
 	l->vals = gn_arena_alloc(p->arena, nf * sizeof(*l->vals));
 	l->state = gn_arena_alloc(p->arena, nf);
-	l->order = gn_arena_alloc(p->arena, nf);
-	if (!l->vals || !l->state || !l->order)
+	if (!l->vals || !l->state)
 		return NULL;
 	p->n++;
+	return l;
+}
+
+struct gn_layer *gn_packet_push_bytes(struct gn_packet *p, const struct gn_proto *proto,
+				      const uint8_t *data, size_t len)
+{
+	struct gn_layer *l = gn_packet_push(p, proto);
+	struct gn_value v = { .type = GN_V_BYTES, .len = (uint32_t)len };
+
+	if (!l)
+		return NULL;
+	v.bytes = gn_arena_memdup(p->arena, data, len);
+	if (!v.bytes)
+		return NULL;
+	l->vals[0] = v;
+	l->state[0] = GN_FS_SET;
+	l->hdr_len = (uint32_t)len;
 	return l;
 }
 
@@ -101,7 +117,6 @@ static int copy_layer(struct gn_packet *dst, const struct gn_layer *src)
 		return -ENOMEM;
 	for (unsigned i = 0; i < src->proto->nfields; i++) {
 		l->state[i] = src->state[i];
-		l->order[i] = src->order[i];
 		if (src->state[i] & (GN_FS_SET | GN_FS_FUZZ)) {
 			int err = gn_value_copy(dst->arena, &l->vals[i], &src->vals[i]);
 
@@ -109,7 +124,6 @@ static int copy_layer(struct gn_packet *dst, const struct gn_layer *src)
 				return err;
 		}
 	}
-	l->nset = src->nset;
 	l->off = src->off;
 	l->hdr_len = src->hdr_len;
 	return 0;
@@ -213,23 +227,6 @@ bool gn_layer_isset(const struct gn_layer *l, unsigned i)
 	return l->state[i] & GN_FS_SET;
 }
 
-static void note_order(struct gn_layer *l, unsigned i)
-{
-	unsigned j, k;
-
-	/* keep each field once, at the position of its latest assignment,
-	 * because the expansion order follows the order fields were given */
-	for (j = 0; j < l->nset; j++)
-		if (l->order[j] == i)
-			break;
-	if (j < l->nset) {
-		for (k = j; k + 1 < l->nset; k++)
-			l->order[k] = l->order[k + 1];
-		l->nset--;
-	}
-	l->order[l->nset++] = (uint8_t)i;
-}
-
 int gn_layer_set(struct gn_layer *l, unsigned i, const struct gn_value *v)
 {
 	struct gn_value copy;
@@ -242,7 +239,6 @@ int gn_layer_set(struct gn_layer *l, unsigned i, const struct gn_value *v)
 		return err;
 	l->vals[i] = copy;
 	l->state[i] |= GN_FS_SET;
-	note_order(l, i);
 	return 0;
 }
 
@@ -258,18 +254,10 @@ int gn_layer_set_uint(struct gn_layer *l, const char *field, uint64_t v)
 
 void gn_layer_unset(struct gn_layer *l, unsigned i)
 {
-	unsigned j;
-
 	if (i >= l->proto->nfields || !(l->state[i] & GN_FS_SET))
 		return;
 	l->state[i] &= (uint8_t)~GN_FS_SET;
 	memset(&l->vals[i], 0, sizeof(l->vals[i]));
-	for (j = 0; j < l->nset && l->order[j] != i; j++)
-		;
-	if (j < l->nset) {
-		memmove(&l->order[j], &l->order[j + 1], l->nset - j - 1);
-		l->nset--;
-	}
 }
 
 uint64_t gn_field_uint(const struct gn_layer *l, unsigned i)

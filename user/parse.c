@@ -185,13 +185,10 @@ static int parse_layer(struct gn_packet *p, const struct gn_ast *a, struct gn_er
 static int push_raw(struct gn_packet *p, const struct gn_ast *a)
 {
 	const struct gn_proto *raw = gn_proto_find("Raw");
-	struct gn_layer *l;
-	struct gn_value v = { .type = GN_V_BYTES, .len = (uint32_t)a->len };
 
-	if (!raw || !(l = gn_packet_push(p, raw)))
+	if (!raw || !gn_packet_push_bytes(p, raw, (const uint8_t *)a->str, a->len))
 		return -ENOMEM;
-	v.bytes = (uint8_t *)a->str;
-	return gn_layer_set(l, 0, &v);
+	return 0;
 }
 
 /* fuzz(LAYER(...)): every field left at a default that is not computed

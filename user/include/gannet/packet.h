@@ -22,8 +22,6 @@ struct gn_layer {
 	unsigned index;         /* position in pkt->layers */
 	struct gn_value *vals;  /* proto->nfields values; meaningful where set */
 	uint8_t *state;         /* proto->nfields GN_FS_* */
-	uint8_t *order;         /* fields in the order they were set (expansion order) */
-	unsigned nset;
 	uint32_t off;           /* dissected: offset of the layer in the frame */
 	uint32_t hdr_len;       /* dissected: bytes its fields took */
 	const void *info;       /* the registry's record of proto (private) */
@@ -57,6 +55,10 @@ struct gn_packet *gn_packet_new_in(struct gn_arena *a);
 
 /* Append a layer of proto with every field at its default (Scapy's "/"). */
 struct gn_layer *gn_packet_push(struct gn_packet *p, const struct gn_proto *proto);
+/* Append a layer of proto (Raw, Padding: a class whose first field is a
+ * byte string) holding a copy of data[len]. */
+struct gn_layer *gn_packet_push_bytes(struct gn_packet *p, const struct gn_proto *proto,
+				      const uint8_t *data, size_t len);
 /* dst / src: append deep copies of src's layers. */
 int gn_packet_append(struct gn_packet *dst, const struct gn_packet *src);
 struct gn_packet *gn_packet_copy(const struct gn_packet *p);
