@@ -1514,8 +1514,9 @@ const struct gn_proto *gn_icmpv6_class(const uint8_t *p, size_t len)
 
 void gn_proto_icmpv6_register(void)
 {
-	/* hlim: what the message asks of the IPv6 header below it (Scapy's
-	 * overload_fields): 255 for ND (RFC 4861 checks it), 1 for MLD */
+	/* hlim and dst: what the message asks of the IPv6 header below it
+	 * (Scapy's overload_fields): hlim 255 for ND (RFC 4861 checks it), 1 for
+	 * MLD; the all-nodes, all-routers or MLDv2 group as destination */
 	static const struct {
 		const struct gn_proto *cls;
 		const char *cond_ipv6;
@@ -1527,16 +1528,16 @@ void gn_proto_icmpv6_register(void)
 		{ &gn_proto_icmpv6_paramproblem, "nh=58" },
 		{ &gn_proto_icmpv6_echo_request, "nh=58" },
 		{ &gn_proto_icmpv6_echo_reply, "nh=58" },
-		{ &gn_proto_icmpv6_mlquery, "nh=58,hlim=1" },
+		{ &gn_proto_icmpv6_mlquery, "nh=58,hlim=1,dst=ff02::1" },
 		{ &gn_proto_icmpv6_mlreport, "nh=58,hlim=1" },
-		{ &gn_proto_icmpv6_mldone, "nh=58,hlim=1" },
-		{ &gn_proto_icmpv6_mlquery2, "nh=58,hlim=1" },
-		{ &gn_proto_icmpv6_mlreport2, "nh=58,hlim=1" },
-		{ &gn_proto_icmpv6_nd_rs, "nh=58,hlim=255" },
-		{ &gn_proto_icmpv6_nd_ra, "nh=58,hlim=255" },
-		{ &gn_proto_icmpv6_nd_ns, "nh=58,hlim=255" },
-		{ &gn_proto_icmpv6_nd_na, "nh=58,hlim=255" },
-		{ &gn_proto_icmpv6_nd_redirect, "nh=58,hlim=255" },
+		{ &gn_proto_icmpv6_mldone, "nh=58,hlim=1,dst=ff02::2" },
+		{ &gn_proto_icmpv6_mlquery2, "nh=58,hlim=1,dst=ff02::1" },
+		{ &gn_proto_icmpv6_mlreport2, "nh=58,hlim=1,dst=ff02::16" },
+		{ &gn_proto_icmpv6_nd_rs, "nh=58,hlim=255,dst=ff02::2" },
+		{ &gn_proto_icmpv6_nd_ra, "nh=58,hlim=255,dst=ff02::1" },
+		{ &gn_proto_icmpv6_nd_ns, "nh=58,hlim=255,dst=ff02::1" },
+		{ &gn_proto_icmpv6_nd_na, "nh=58,hlim=255,dst=ff02::1" },
+		{ &gn_proto_icmpv6_nd_redirect, "nh=58,hlim=255,dst=ff02::1" },
 	};
 	static const struct gn_proto *const others[] = {
 		&gn_proto_icmpv6_mldmultaddrrec,
