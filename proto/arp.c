@@ -160,11 +160,49 @@ static size_t arp_payload_len(const struct gn_layer *l, size_t avail)
 	return 0;
 }
 
+/* Scapy's ARP.hashret: hardware and protocol type, and the request/reply
+ * pair the op belongs to ((op + 1) / 2), so is-at meets its who-has. */
+static uint32_t arp_hashret(const struct gn_layer *l)
+{
+	uint16_t key[3] = {
+		(uint16_t)gn_field_uint(l, F_HWTYPE), (uint16_t)gn_field_uint(l, F_PTYPE),
+		(uint16_t)((gn_field_uint(l, F_OP) + 1) / 2),
+	};
+
+	return gn_hash_bytes(gn_hash_bytes(0, key, sizeof(key)),
+			     &(uint32_t){ gn_layer_hashret(gn_layer_above(l)) }, 4);
+}
+
+static const uint8_t *addr_bytes(const struct gn_value *v, size_t *n)
+{
+	*n = v->type == GN_V_ADDR ? v->alen : v->type == GN_V_BYTES ? v->len : 0;
+	return v->type == GN_V_ADDR ? v->addr : v->bytes;
+}
+
+/* Scapy's ARP.answers: the reply's op follows the probe's, and its psrc is
+ * the probe's pdst (compared on the shorter length, as Scapy does). */
+static bool arp_answers(const struct gn_layer *reply, const struct gn_layer *probe)
+{
+	const uint8_t *psrc, *pdst;
+	size_t nsrc, ndst, n;
+
+	if (!probe || probe->proto != &gn_proto_arp)
+		return false;
+	if (gn_field_uint(reply, F_OP) != gn_field_uint(probe, F_OP) + 1)
+		return false;
+	psrc = addr_bytes(gn_layer_get(reply, F_PSRC), &nsrc);
+	pdst = addr_bytes(gn_layer_get(probe, F_PDST), &ndst);
+	n = nsrc < ndst ? nsrc : ndst;
+	return n == 0 || !memcmp(psrc, pdst, n);
+}
+
 const struct gn_proto gn_proto_arp = {
 	.name = "ARP", .long_name = "ARP",
 	.fields = arp_fields, .nfields = sizeof(arp_fields) / sizeof(arp_fields[0]),
 	.summary = arp_summary,
 	.payload_len = arp_payload_len,
+	.hashret = arp_hashret,
+	.answers = arp_answers,
 };
 
 void gn_proto_arp_register(void)

@@ -36,10 +36,28 @@ static bool ether_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 	return true;
 }
 
+/* Scapy's Ether.hashret/answers: the EtherType, then the payload's. */
+static uint32_t ether_hashret(const struct gn_layer *l)
+{
+	uint16_t type = (uint16_t)gn_field_uint(l, 2);
+
+	return gn_hash_bytes(gn_hash_bytes(0, &type, 2),
+			     &(uint32_t){ gn_layer_hashret(gn_layer_above(l)) }, 4);
+}
+
+static bool ether_answers(const struct gn_layer *reply, const struct gn_layer *probe)
+{
+	return probe && probe->proto == reply->proto &&
+	       gn_field_uint(reply, 2) == gn_field_uint(probe, 2) &&
+	       gn_layer_answers(gn_layer_above(reply), gn_layer_above(probe));
+}
+
 const struct gn_proto gn_proto_ether = {
 	.name = "Ether", .long_name = "Ethernet",
 	.fields = ether_fields, .nfields = 3,
 	.summary = ether_summary,
+	.hashret = ether_hashret,
+	.answers = ether_answers,
 };
 
 static const struct gn_field dot1q_fields[] = {
@@ -68,16 +86,39 @@ static bool dot1q_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 	return true;
 }
 
+/* Scapy's Dot1Q.answers: a tag answers the same VLAN and type; a tagged
+ * reply to an untagged probe is judged by what it carries. */
+static bool dot1q_answers(const struct gn_layer *reply, const struct gn_layer *probe)
+{
+	if (probe && probe->proto == reply->proto)
+		return gn_field_uint(reply, 3) == gn_field_uint(probe, 3) &&
+		       gn_field_uint(reply, 2) == gn_field_uint(probe, 2) &&
+		       gn_layer_answers(gn_layer_above(reply), gn_layer_above(probe));
+	return gn_layer_answers(gn_layer_above(reply), probe);
+}
+
+static uint32_t dot1q_hashret(const struct gn_layer *l)
+{
+	uint16_t type = (uint16_t)gn_field_uint(l, 3);
+
+	return gn_hash_bytes(gn_hash_bytes(0, &type, 2),
+			     &(uint32_t){ gn_layer_hashret(gn_layer_above(l)) }, 4);
+}
+
 const struct gn_proto gn_proto_dot1q = {
 	.name = "Dot1Q", .long_name = "802.1Q",
 	.fields = dot1q_fields, .nfields = 4,
 	.summary = dot1q_summary,
+	.hashret = dot1q_hashret,
+	.answers = dot1q_answers,
 };
 
 const struct gn_proto gn_proto_dot1ad = {
 	.name = "Dot1AD", .long_name = "802_1AD",
 	.fields = dot1q_fields, .nfields = 4,
 	.summary = dot1q_summary,
+	.hashret = dot1q_hashret,
+	.answers = dot1q_answers,
 };
 
 void gn_proto_ether_register(void)
