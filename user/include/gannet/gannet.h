@@ -11,6 +11,7 @@
 #include <gannet/output.h>
 #include <gannet/pcap.h>
 #include <gannet/io.h>
+#include <gannet/match.h>
 
 #define GN_VERSION "0.1.0"
 
