@@ -22,4 +22,7 @@ void gn_sb_pystr(struct gn_strbuf *sb, const uint8_t *p, size_t n);
 /* An address value as text (MAC, dotted quad, IPv6; "/prefix" for a network). */
 void gn_addr_text(const struct gn_value *v, struct gn_strbuf *sb);
 
+/* A fuzz() default: a random value of the field's width, per packet. */
+void gn_fuzz_value(struct gn_value *v);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <gannet/gannet.h>
 #include "registry.h"
+#include "engine.h"
 
 #define PACKET_ARENA_CHUNK 4096
 
@@ -257,7 +258,10 @@ void gn_layer_unset(struct gn_layer *l, unsigned i)
 	if (i >= l->proto->nfields || !(l->state[i] & GN_FS_SET))
 		return;
 	l->state[i] &= (uint8_t)~GN_FS_SET;
-	memset(&l->vals[i], 0, sizeof(l->vals[i]));
+	if (l->state[i] & GN_FS_FUZZ)
+		gn_fuzz_value(&l->vals[i]);  /* back to the random default */
+	else
+		memset(&l->vals[i], 0, sizeof(l->vals[i]));
 }
 
 uint64_t gn_field_uint(const struct gn_layer *l, unsigned i)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <gannet/gannet.h>
+#include "engine.h"
 
 static const struct {
 	const char *name;
@@ -191,8 +192,15 @@ static int push_raw(struct gn_packet *p, const struct gn_ast *a)
 	return 0;
 }
 
-/* fuzz(LAYER(...)): every field left at a default that is not computed
- * gets a random value per packet (Scapy's fuzz). */
+void gn_fuzz_value(struct gn_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = GN_V_RAND;
+	v->u = GN_RAND_FIELD;
+}
+
+/* fuzz(LAYER(...)): every field whose default is not computed gets a random
+ * default, drawn afresh for each packet (Scapy's fuzz). */
 static void fuzz_layers(struct gn_packet *p, unsigned from)
 {
 	for (unsigned k = from; k < p->n; k++) {
@@ -201,17 +209,18 @@ static void fuzz_layers(struct gn_packet *p, unsigned from)
 		for (unsigned i = 0; i < l->proto->nfields; i++) {
 			const struct gn_field *f = &l->proto->fields[i];
 
-			if ((l->state[i] & GN_FS_SET) || (f->flags & GN_FF_AUTO) ||
-			    !f->ops->is_scalar || f->ops->is_list || f->present)
+			if ((f->flags & GN_FF_AUTO) || !f->ops->is_scalar || f->ops->is_list ||
+			    f->present)
 				continue;
 			if (f->ops != &gn_kind_uint && f->ops != &gn_kind_enum &&
 			    f->ops != &gn_kind_flags && f->ops != &gn_kind_mac &&
 			    f->ops != &gn_kind_ipv4 && f->ops != &gn_kind_ipv6)
 				continue;
-			memset(&l->vals[i], 0, sizeof(l->vals[i]));
-			l->vals[i].type = GN_V_RAND;
-			l->vals[i].u = GN_RAND_FIELD;
+			/* Scapy's fuzz replaces the defaults, so a field the user
+			 * set keeps its value until it is deleted */
 			l->state[i] |= GN_FS_FUZZ;
+			if (!(l->state[i] & GN_FS_SET))
+				gn_fuzz_value(&l->vals[i]);
 		}
 	}
 }
@@ -297,20 +306,36 @@ int gn_layer_set_expr(struct gn_layer *l, const char *field, const char *text,
 	a = gn_arena_new(1024);
 	if (!a)
 		return -ENOMEM;
-	/* a value is parsed as the argument of a one-field layer */
+	/* a value is parsed as the argument of a one-field layer; columns
+	 * are then made relative to the text the caller gave */
 	{
 		struct gn_strbuf sb;
+		struct gn_error inner = { 0 };
+		int prefix = (int)(strlen(l->proto->name) + strlen(field) + 2);
 
 		gn_sb_init(&sb);
 		gn_sb_printf(&sb, "%s(%s=%s)", l->proto->name, field, text);
-		rc = sb.err ? sb.err : gn_ast_parse(a, sb.s, &ast, err);
+		bool single;
+		int col;
+
+		rc = sb.err ? sb.err : gn_ast_parse(a, sb.s, &ast, &inner);
+		single = !rc && ast->n == 1 && ast->items[0]->type == GN_AST_LAYER &&
+			 ast->items[0]->nkw == 1 && !ast->items[0]->n;
+		if (single)
+			rc = gn_assign_ast(l, (unsigned)i, ast->items[0]->kw[0].value, &inner);
 		gn_sb_free(&sb);
-	}
-	if (!rc) {
-		if (ast->n != 1 || ast->items[0]->type != GN_AST_LAYER || ast->items[0]->nkw != 1)
-			rc = gn_error_set(err, -EINVAL, 0, "'%s' is not a single value", text);
-		else
-			rc = gn_assign_ast(l, (unsigned)i, ast->items[0]->kw[0].value, err);
+		col = inner.column - prefix;
+		/* "1, 2" parses as a second argument of the wrapper: say what
+		 * is wrong with the value instead */
+		if ((!rc && !single) ||
+		    (rc && (strstr(inner.msg, "positional") || col < 1 ||
+			    col > (int)strlen(text) + 1))) {
+			rc = rc ? rc : -EINVAL;
+			gn_error_set(err, rc, 1, "'%s' is not a single value for %s.%s", text,
+				     l->proto->name, field);
+		} else if (rc) {
+			gn_error_set(err, rc, col, "%s", inner.msg);
+		}
 	}
 	gn_arena_free(a);
 	return rc;
