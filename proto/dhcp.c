@@ -57,45 +57,12 @@ static const struct gn_enum dhcp_types[] = {
 	{ 13, "lease_active" }, { 0, NULL },
 };
 
-static int v_bytes(struct gn_arena *a, const void *p, size_t n, struct gn_value *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->type = GN_V_BYTES;
-	out->len = (uint32_t)n;
-	/* one byte at least, so that an empty value still has a pointer */
-	out->bytes = gn_arena_alloc(a, n ? n : 1);
-	if (!out->bytes)
-		return -ENOMEM;
-	if (n)
-		memcpy(out->bytes, p, n);
-	return 0;
-}
-
 /* ---- BOOTP.chaddr: 16 bytes, shown as a MAC when htype is Ethernet -------- */
 
-static int chaddr_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
-			  struct gn_value *out)
-{
-	return gn_kind_fixbytes.dissect(c, l, f, out);
-}
-
-static int chaddr_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
-			const struct gn_value *v)
-{
-	return gn_kind_fixbytes.build(c, l, f, v);
-}
-
-static int chaddr_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-			 struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_fixbytes.assign(a, f, ast, out, err);
-}
-
-static size_t chaddr_wire_len(const struct gn_layer *l, const struct gn_field *f,
-			      const struct gn_value *v)
-{
-	return gn_kind_fixbytes.wire_len(l, f, v);
-}
+GN_INHERIT_DISSECT(chaddr_dissect, gn_kind_fixbytes)
+GN_INHERIT_BUILD(chaddr_build, gn_kind_fixbytes)
+GN_INHERIT_ASSIGN(chaddr_assign, gn_kind_fixbytes)
+GN_INHERIT_WIRE_LEN(chaddr_wire_len, gn_kind_fixbytes)
 
 /* Scapy's _BOOTP_chaddr.i2repr: "00:11:22:33:44:55 (+ 10 nul pad)" */
 static void chaddr_format(const struct gn_layer *l, const struct gn_field *f,
@@ -167,7 +134,7 @@ static int options_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const s
 	err = gn_rd_bytes(c, avail, &p);
 	if (err)
 		return err;
-	return v_bytes(c->arena, p, avail, out);
+	return gn_bytes_value(c->arena, p, avail, out);
 }
 
 static int options_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
@@ -178,11 +145,7 @@ static int options_build(struct gn_build_ctx *c, const struct gn_layer *l, const
 	return gn_kind_rest.build(c, l, f, options_value(l, v, &tmp));
 }
 
-static int options_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-			  struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_rest.assign(a, f, ast, out, err);
-}
+GN_INHERIT_ASSIGN(options_assign, gn_kind_rest)
 
 static size_t options_wire_len(const struct gn_layer *l, const struct gn_field *f,
 			       const struct gn_value *v)
@@ -379,26 +342,13 @@ static size_t kind_size(enum opt_kind k)
 	}
 }
 
-static void v_name(struct gn_value *out, const char *name)
-{
-	memset(out, 0, sizeof(*out));
-	out->type = GN_V_NAME;
-	out->len = (uint32_t)strlen(name);
-	out->bytes = (uint8_t *)name; /* the table's: lives as long as the program */
-}
-
-static struct gn_value *new_items(struct gn_arena *a, size_t n)
-{
-	return gn_arena_alloc(a, (n ? n : 1) * sizeof(struct gn_value));
-}
-
 /* ---- reading ---- */
 
 /* RFC 3442 routes as Scapy's ClasslessStaticRoutesField reads them:
  * "dest/prefix:router", each route 5 + ceil(prefix/8) bytes. */
 static int routes_read(struct gn_arena *a, const uint8_t *p, size_t n, struct gn_value *out)
 {
-	struct gn_value *items = new_items(a, n / 5 + 1);
+	struct gn_value *items = gn_new_items(a, n / 5 + 1);
 	uint32_t k = 0;
 
 	if (!items)
@@ -415,7 +365,7 @@ static int routes_read(struct gn_arena *a, const uint8_t *p, size_t n, struct gn
 		len = snprintf(text, sizeof(text), "%u.%u.%u.%u/%u:%u.%u.%u.%u", dest[0], dest[1],
 			       dest[2], dest[3], prefix, p[1 + octets], p[2 + octets],
 			       p[3 + octets], p[4 + octets]);
-		if (v_bytes(a, text, (size_t)len, &items[k++]))
+		if (gn_bytes_value(a, text, (size_t)len, &items[k++]))
 			return -ENOMEM;
 		p += 5 + octets;
 		n -= 5 + octets;
@@ -440,10 +390,10 @@ static int opt_values(struct gn_arena *a, const struct dhcp_opt *o, const uint8_
 	nv = sz ? n / sz : (n ? 1 : 0);
 	if (o->kind == O_RAW)
 		nv = 1; /* (name, bytes), even empty */
-	items = new_items(a, nv + 1);
+	items = gn_new_items(a, nv + 1);
 	if (!items)
 		return -ENOMEM;
-	v_name(&items[0], o->name);
+	gn_name_value(&items[0], o->name);
 	for (size_t i = 0; i < nv; i++) {
 		struct gn_value *v = &items[1 + i];
 		const uint8_t *q = p + i * sz;
@@ -468,12 +418,12 @@ static int opt_values(struct gn_arena *a, const struct dhcp_opt *o, const uint8_
 			break;
 		case O_RAW:
 		case O_STR:
-			err = v_bytes(a, p, n, v);
+			err = gn_bytes_value(a, p, n, v);
 			break;
 		case O_BYTELIST:
 			v->type = GN_V_LIST;
 			v->len = (uint32_t)n;
-			v->items = new_items(a, n);
+			v->items = gn_new_items(a, n);
 			if (!v->items)
 				return -ENOMEM;
 			for (size_t j = 0; j < n; j++)
@@ -508,7 +458,7 @@ static int dhcpopts_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 	err = gn_rd_bytes(c, n, &p);
 	if (err)
 		return err;
-	items = new_items(c->arena, n);
+	items = gn_new_items(c->arena, n);
 	if (!items)
 		return -ENOMEM;
 	while (n) {
@@ -516,7 +466,7 @@ static int dhcpopts_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 		size_t olen;
 
 		if (p[0] == 255 || p[0] == 0) {
-			v_name(&items[k++], p[0] ? "end" : "pad");
+			gn_name_value(&items[k++], p[0] ? "end" : "pad");
 			p++;
 			n--;
 			continue;
@@ -532,9 +482,9 @@ static int dhcpopts_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 				break;
 			k++;
 		} else {
-			struct gn_value *t = new_items(c->arena, 2);
+			struct gn_value *t = gn_new_items(c->arena, 2);
 
-			if (!t || v_bytes(c->arena, p + 2, olen, &t[1]))
+			if (!t || gn_bytes_value(c->arena, p + 2, olen, &t[1]))
 				return -ENOMEM;
 			t[0] = gn_v_int(p[0]);
 			memset(&items[k], 0, sizeof(items[k]));
@@ -546,7 +496,7 @@ static int dhcpopts_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 		p += 2 + olen;
 		n -= 2 + olen;
 	}
-	if (n && v_bytes(c->arena, p, n, &items[k++]))
+	if (n && gn_bytes_value(c->arena, p, n, &items[k++]))
 		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
 	out->type = GN_V_LIST;
@@ -731,6 +681,23 @@ static int int_value(const struct gn_ast *a, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/* The list value of an option given one element or a list or tuple of them
+ * (Scapy's FieldListField.any2i): out gets room for the items, *its the
+ * elements; *a is the expression. */
+static int list_from_ast(struct gn_arena *ar, const struct gn_ast *const *a, struct gn_value *out,
+			 const struct gn_ast *const **its)
+{
+	*its = a;
+	out->len = 1;
+	if ((*a)->type == GN_AST_LIST || (*a)->type == GN_AST_TUPLE) {
+		*its = (const struct gn_ast *const *)(*a)->items;
+		out->len = (*a)->n;
+	}
+	out->type = GN_V_LIST;
+	out->items = gn_new_items(ar, out->len);
+	return out->items ? 0 : -ENOMEM;
+}
+
 /* One value of option o from its expression. */
 static int value_from_ast(struct gn_arena *ar, const struct dhcp_opt *o, const struct gn_ast *a,
 			  struct gn_value *out, struct gn_error *err)
@@ -774,20 +741,12 @@ static int value_from_ast(struct gn_arena *ar, const struct dhcp_opt *o, const s
 		*out = gn_v_int(u);
 		return 0;
 	case O_BYTELIST: {
-		/* a single number is a list of one, as FieldListField.any2i */
-		const struct gn_ast *const *its = (const struct gn_ast *const *)&a;
-		unsigned n = 1;
+		/* a single number is a list of one */
+		const struct gn_ast *const *its;
 
-		if (a->type == GN_AST_LIST || a->type == GN_AST_TUPLE) {
-			its = (const struct gn_ast *const *)a->items;
-			n = a->n;
-		}
-		out->type = GN_V_LIST;
-		out->len = n;
-		out->items = new_items(ar, n);
-		if (!out->items)
+		if (list_from_ast(ar, &a, out, &its))
 			return -ENOMEM;
-		for (unsigned i = 0; i < n; i++) {
+		for (unsigned i = 0; i < out->len; i++) {
 			if (int_value(its[i], 255, &u))
 				return opt_error(err, its[i], "a list of integers 0..255", o);
 			out->items[i] = gn_v_int(u);
@@ -795,23 +754,15 @@ static int value_from_ast(struct gn_arena *ar, const struct dhcp_opt *o, const s
 		return 0;
 	}
 	case O_ROUTES: {
-		const struct gn_ast *const *its = (const struct gn_ast *const *)&a;
-		unsigned n = 1;
+		const struct gn_ast *const *its;
 		struct gn_wbuf w = { 0 };
 
-		if (a->type == GN_AST_LIST || a->type == GN_AST_TUPLE) {
-			its = (const struct gn_ast *const *)a->items;
-			n = a->n;
-		}
-		out->type = GN_V_LIST;
-		out->len = n;
-		out->items = new_items(ar, n);
-		if (!out->items)
+		if (list_from_ast(ar, &a, out, &its))
 			return -ENOMEM;
-		for (unsigned i = 0; i < n; i++) {
+		for (unsigned i = 0; i < out->len; i++) {
 			int bad = its[i]->type != GN_AST_STR;
 
-			if (!bad && v_bytes(ar, its[i]->str, its[i]->len, &out->items[i]))
+			if (!bad && gn_bytes_value(ar, its[i]->str, its[i]->len, &out->items[i]))
 				return -ENOMEM;
 			/* checked now, so that a mistake is reported where it is */
 			if (!bad)
@@ -829,7 +780,7 @@ static int value_from_ast(struct gn_arena *ar, const struct dhcp_opt *o, const s
 	case O_STR:
 		if (a->type != GN_AST_STR && a->type != GN_AST_BYTES)
 			return opt_error(err, a, "a string or bytes", o);
-		return v_bytes(ar, a->str, a->len, out);
+		return gn_bytes_value(ar, a->str, a->len, out);
 	}
 	return -EINVAL;
 }
@@ -843,7 +794,7 @@ static int tuple_from_ast(struct gn_arena *ar, const struct gn_ast *a, struct gn
 	if (!head || a->n < 2)
 		return gn_error_set(err, -EINVAL, a->column,
 				    "a DHCP option is (name, value): ('message-type', 'discover')");
-	items = new_items(ar, a->n);
+	items = gn_new_items(ar, a->n);
 	if (!items)
 		return -ENOMEM;
 	if (head->type == GN_AST_NUM) {
@@ -857,7 +808,7 @@ static int tuple_from_ast(struct gn_arena *ar, const struct gn_ast *a, struct gn
 			if (v->type != GN_AST_STR && v->type != GN_AST_BYTES)
 				return gn_error_set(err, -EINVAL, v->column,
 						    "DHCP option %" PRIu64 " takes bytes", head->num);
-			if (v_bytes(ar, v->str, v->len, &items[i]))
+			if (gn_bytes_value(ar, v->str, v->len, &items[i]))
 				return -ENOMEM;
 		}
 	} else if (head->type == GN_AST_STR || head->type == GN_AST_NAME) {
@@ -877,7 +828,7 @@ static int tuple_from_ast(struct gn_arena *ar, const struct gn_ast *a, struct gn
 			return gn_error_set(err, -ENOENT, head->column,
 					    "unknown DHCP option '%s'", head->str);
 		}
-		v_name(&items[0], o->name);
+		gn_name_value(&items[0], o->name);
 		for (unsigned i = 1; i < a->n; i++) {
 			int rc = value_from_ast(ar, o, a->items[i], &items[i], err);
 
@@ -909,13 +860,13 @@ static int item_from_ast(struct gn_arena *ar, const struct gn_ast *a, struct gn_
 		const struct dhcp_opt *o = opt_by_name(a->str, a->len);
 
 		if (o && o->kind == O_RAW) {
-			v_name(out, o->name);
+			gn_name_value(out, o->name);
 			return 0;
 		}
-		return v_bytes(ar, a->str, a->len, out);
+		return gn_bytes_value(ar, a->str, a->len, out);
 	}
 	case GN_AST_BYTES:
-		return v_bytes(ar, a->str, a->len, out);
+		return gn_bytes_value(ar, a->str, a->len, out);
 	case GN_AST_NUM:
 		if (a->neg || a->num > 255)
 			return gn_error_set(err, -ERANGE, a->column, "a DHCP option number is 0..255");
@@ -945,7 +896,7 @@ static int dhcpopts_assign(struct gn_arena *ar, const struct gn_field *f, const 
 				    "field '%s' takes a list of options: [('message-type', 'discover'), 'end']",
 				    f->name);
 	}
-	out->items = new_items(ar, n);
+	out->items = gn_new_items(ar, n);
 	if (!out->items)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
@@ -1181,11 +1132,7 @@ void gn_proto_dhcp_register(void)
 	gn_proto_register(&gn_proto_bootp);
 	gn_proto_register(&gn_proto_dhcp);
 	/* Scapy's order; building takes the last: UDP()/BOOTP() is 67 -> 68 */
-	gn_bind(&gn_proto_udp, &gn_proto_bootp, "dport=67,sport=68", GN_BIND_BOTH);
-	gn_bind(&gn_proto_udp, &gn_proto_bootp, "dport=68,sport=67", GN_BIND_BOTH);
-	gn_bind(&gn_proto_udp, &gn_proto_bootp, "dport=67,sport=67", GN_BIND_DISSECT);
-	/* UDPerror shares UDP's payload guesses in Scapy */
-	gn_bind(&gn_proto_udperror, &gn_proto_bootp, "dport=67,sport=68", GN_BIND_DISSECT);
-	gn_bind(&gn_proto_udperror, &gn_proto_bootp, "dport=68,sport=67", GN_BIND_DISSECT);
-	gn_bind(&gn_proto_udperror, &gn_proto_bootp, "dport=67,sport=67", GN_BIND_DISSECT);
+	gn_bind_l4(&gn_proto_udp, &gn_proto_bootp, "dport=67,sport=68", GN_BIND_BOTH);
+	gn_bind_l4(&gn_proto_udp, &gn_proto_bootp, "dport=68,sport=67", GN_BIND_BOTH);
+	gn_bind_l4(&gn_proto_udp, &gn_proto_bootp, "dport=67,sport=67", GN_BIND_DISSECT);
 }

@@ -156,20 +156,6 @@ static bool dns_over_tcp(const struct gn_layer *l)
 	return below && (below->proto == &gn_proto_tcp || below->proto == &gn_proto_tcperror);
 }
 
-static int bytes_value(struct gn_arena *a, const uint8_t *p, size_t n, struct gn_value *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->type = GN_V_BYTES;
-	out->len = (uint32_t)n;
-	/* one byte at least, so that an empty value still has a pointer */
-	out->bytes = gn_arena_alloc(a, n ? n : 1);
-	if (!out->bytes)
-		return -ENOMEM;
-	if (n)
-		memcpy(out->bytes, p, n);
-	return 0;
-}
-
 /* ---- record sections (Scapy's DNSQRField / DNSRRField) ------------------- */
 
 static int section_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
@@ -269,17 +255,8 @@ static int section_assign(struct gn_arena *a, const struct gn_field *f, const st
 	return one_or_list(gn_kind_pktlist.assign(a, f, ast, out, err), out);
 }
 
-static int section_build(struct gn_build_ctx *c, const struct gn_layer *l,
-			 const struct gn_field *f, const struct gn_value *v)
-{
-	return gn_kind_pktlist.build(c, l, f, v);
-}
-
-static void section_format(const struct gn_layer *l, const struct gn_field *f,
-			   const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
-{
-	gn_kind_pktlist.format(l, f, v, sb, r);
-}
+GN_INHERIT_BUILD(section_build, gn_kind_pktlist)
+GN_INHERIT_FORMAT(section_format, gn_kind_pktlist)
 
 static const struct gn_field_ops dns_kind_section = {
 	.kind = "DNSRRField",
@@ -302,29 +279,10 @@ static const struct gn_field_ops dns_kind_questions = {
 
 /* ---- record counts (Scapy's DNSRRCountField): a count field ------------- */
 
-static int count_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
-			 struct gn_value *out)
-{
-	return gn_kind_lenfield.dissect(c, l, f, out);
-}
-
-static int count_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
-		       const struct gn_value *v)
-{
-	return gn_kind_lenfield.build(c, l, f, v);
-}
-
-static int count_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-			struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_lenfield.assign(a, f, ast, out, err);
-}
-
-static void count_format(const struct gn_layer *l, const struct gn_field *f,
-			 const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
-{
-	gn_kind_lenfield.format(l, f, v, sb, r);
-}
+GN_INHERIT_DISSECT(count_dissect, gn_kind_lenfield)
+GN_INHERIT_BUILD(count_build, gn_kind_lenfield)
+GN_INHERIT_ASSIGN(count_assign, gn_kind_lenfield)
+GN_INHERIT_FORMAT(count_format, gn_kind_lenfield)
 
 static const struct gn_field_ops dns_kind_count = {
 	.kind = "DNSRRCountField",
@@ -370,7 +328,7 @@ static int rdata_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const str
 		if (k == RD_TXT)
 			out->type = GN_V_LIST;
 		else if (k != RD_NAME)
-			return bytes_value(c->arena, c->p, 0, out);
+			return gn_bytes_value(c->arena, c->p, 0, out);
 		return 0;
 	}
 	if ((k == RD_A && rdlen >= 4) || (k == RD_AAAA && rdlen >= 16)) {
@@ -415,7 +373,7 @@ static int rdata_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const str
 			size_t sl = p[i];
 			size_t have = rdlen - i - 1 < sl ? rdlen - i - 1 : sl;
 
-			err = bytes_value(c->arena, p + i + 1, have, &items[n++]);
+			err = gn_bytes_value(c->arena, p + i + 1, have, &items[n++]);
 			if (err)
 				return err;
 			i += 1 + have;
@@ -424,7 +382,7 @@ static int rdata_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const str
 		out->items = items;
 		return 0;
 	}
-	return bytes_value(c->arena, p, rdlen, out);
+	return gn_bytes_value(c->arena, p, rdlen, out);
 }
 
 static void put_text_string(struct gn_wbuf *w, const uint8_t *s, size_t n)
@@ -553,7 +511,7 @@ static int rdata_assign(struct gn_arena *a, const struct gn_field *f, const stru
 	case GN_AST_NONE:
 		return 0;
 	case GN_AST_BYTES:
-		return bytes_value(a, (const uint8_t *)ast->str, ast->len, out);
+		return gn_bytes_value(a, ast->str, ast->len, out);
 	case GN_AST_STR: {
 		bool v4 = looks_like(ast->str, ast->len, "0123456789.") &&
 			  count_of(ast->str, ast->len, '.') == 3;
@@ -569,7 +527,7 @@ static int rdata_assign(struct gn_arena *a, const struct gn_field *f, const stru
 						    ast->str, v4 ? "IPv4" : "IPv6", f->name);
 			return 0;
 		}
-		return bytes_value(a, (const uint8_t *)ast->str, ast->len, out);
+		return gn_bytes_value(a, ast->str, ast->len, out);
 	}
 	case GN_AST_LIST:
 	case GN_AST_TUPLE:
@@ -584,7 +542,7 @@ static int rdata_assign(struct gn_arena *a, const struct gn_field *f, const stru
 			if (it->type != GN_AST_STR && it->type != GN_AST_BYTES)
 				return gn_error_set(err, -EINVAL, it->column,
 						    "TXT strings of field '%s' are strings", f->name);
-			if (bytes_value(a, (const uint8_t *)it->str, it->len, &out->items[i]))
+			if (gn_bytes_value(a, it->str, it->len, &out->items[i]))
 				return -ENOMEM;
 		}
 		return 0;
@@ -1039,19 +997,12 @@ void gn_proto_dns_register(void)
 	gn_proto_register(&gn_proto_dnsrropt);
 	gn_proto_register(&gn_proto_dns);
 	/* Scapy's order: dissection takes the first that matches, building
-	 * the last one (UDP()/DNS() gets sport=53, dport keeps its 53) */
-	gn_bind(&gn_proto_udp, &gn_proto_dns, "dport=5353", GN_BIND_BOTH);
-	gn_bind(&gn_proto_udp, &gn_proto_dns, "sport=5353", GN_BIND_BOTH);
-	gn_bind(&gn_proto_udp, &gn_proto_dns, "dport=53", GN_BIND_BOTH);
-	gn_bind(&gn_proto_udp, &gn_proto_dns, "sport=53", GN_BIND_BOTH);
-	gn_bind(&gn_proto_tcp, &gn_proto_dns, "dport=53", GN_BIND_BOTH);
-	gn_bind(&gn_proto_tcp, &gn_proto_dns, "sport=53", GN_BIND_BOTH);
-	/* Scapy's UDPerror and TCPerror share UDP's and TCP's payload guesses:
-	 * a DNS header quoted in an ICMP error reads as DNS too */
-	gn_bind(&gn_proto_udperror, &gn_proto_dns, "dport=5353", GN_BIND_DISSECT);
-	gn_bind(&gn_proto_udperror, &gn_proto_dns, "sport=5353", GN_BIND_DISSECT);
-	gn_bind(&gn_proto_udperror, &gn_proto_dns, "dport=53", GN_BIND_DISSECT);
-	gn_bind(&gn_proto_udperror, &gn_proto_dns, "sport=53", GN_BIND_DISSECT);
-	gn_bind(&gn_proto_tcperror, &gn_proto_dns, "dport=53", GN_BIND_DISSECT);
-	gn_bind(&gn_proto_tcperror, &gn_proto_dns, "sport=53", GN_BIND_DISSECT);
+	 * the last one (UDP()/DNS() gets sport=53, dport keeps its 53); a DNS
+	 * header quoted in an ICMP error reads as DNS too */
+	gn_bind_l4(&gn_proto_udp, &gn_proto_dns, "dport=5353", GN_BIND_BOTH);
+	gn_bind_l4(&gn_proto_udp, &gn_proto_dns, "sport=5353", GN_BIND_BOTH);
+	gn_bind_l4(&gn_proto_udp, &gn_proto_dns, "dport=53", GN_BIND_BOTH);
+	gn_bind_l4(&gn_proto_udp, &gn_proto_dns, "sport=53", GN_BIND_BOTH);
+	gn_bind_l4(&gn_proto_tcp, &gn_proto_dns, "dport=53", GN_BIND_BOTH);
+	gn_bind_l4(&gn_proto_tcp, &gn_proto_dns, "sport=53", GN_BIND_BOTH);
 }

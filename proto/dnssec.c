@@ -39,23 +39,9 @@ static const struct gn_enum edns0_types[] = {
 
 /* ---- integers shown as times -------------------------------------------- */
 
-static int time_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
-			struct gn_value *out)
-{
-	return gn_kind_uint.dissect(c, l, f, out);
-}
-
-static int time_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
-		      const struct gn_value *v)
-{
-	return gn_kind_uint.build(c, l, f, v);
-}
-
-static int time_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-		       struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_uint.assign(a, f, ast, out, err);
-}
+GN_INHERIT_DISSECT(time_dissect, gn_kind_uint)
+GN_INHERIT_BUILD(time_build, gn_kind_uint)
+GN_INHERIT_ASSIGN(time_assign, gn_kind_uint)
 
 /* UTCTimeField: "Tue, 14 Nov 2023 22:13:20 +0000 (1700000000)";
  * TimeSignedField (48 bits): "Tue Nov 14 22:13:20 2023" */
@@ -222,23 +208,9 @@ static void bitmap_format(const struct gn_layer *l, const struct gn_field *f,
 	gn_sb_pybytes(sb, v->bytes, v->len);
 }
 
-static int bitmap_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
-			  struct gn_value *out)
-{
-	return gn_kind_rest.dissect(c, l, f, out);
-}
-
-static int bitmap_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
-			const struct gn_value *v)
-{
-	return gn_kind_rest.build(c, l, f, v);
-}
-
-static size_t bitmap_wire_len(const struct gn_layer *l, const struct gn_field *f,
-			      const struct gn_value *v)
-{
-	return gn_kind_rest.wire_len(l, f, v);
-}
+GN_INHERIT_DISSECT(bitmap_dissect, gn_kind_rest)
+GN_INHERIT_BUILD(bitmap_build, gn_kind_rest)
+GN_INHERIT_WIRE_LEN(bitmap_wire_len, gn_kind_rest)
 
 static const struct gn_field_ops kind_rrlist = {
 	.kind = "RRlistField",

@@ -80,17 +80,8 @@ static const struct gn_enum *codes_for(unsigned type)
 
 /* ---- code: Scapy's MultiEnumField, names depending on the type ------------ */
 
-static int code_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
-			struct gn_value *out)
-{
-	return gn_kind_uint.dissect(c, l, f, out);
-}
-
-static int code_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
-		      const struct gn_value *v)
-{
-	return gn_kind_uint.build(c, l, f, v);
-}
+GN_INHERIT_DISSECT(code_dissect, gn_kind_uint)
+GN_INHERIT_BUILD(code_build, gn_kind_uint)
 
 /* The type is not known while a value is assigned, so a name is looked up
  * in every type's table: the names are all different. */
@@ -536,22 +527,22 @@ static bool icmperror_answers(const struct gn_layer *r, const struct gn_layer *p
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ICMPerror is the same header quoted in an ICMP error: no summary, its
+ * own answers. */
+#define ICMP_CLASS(nm, longnm)                                                \
+	.name = nm, .long_name = longnm,                                      \
+	.fields = icmp_fields, .nfields = NF(icmp_fields),                    \
+	.post_build = icmp_post_build, .guess_payload = icmp_guess,           \
+	.hashret = icmp_hashret
+
 const struct gn_proto gn_proto_icmp = {
-	.name = "ICMP", .long_name = "ICMP",
-	.fields = icmp_fields, .nfields = NF(icmp_fields),
-	.post_build = icmp_post_build,
-	.guess_payload = icmp_guess,
+	ICMP_CLASS("ICMP", "ICMP"),
 	.summary = icmp_summary,
-	.hashret = icmp_hashret,
 	.answers = icmp_answers,
 };
 
 const struct gn_proto gn_proto_icmperror = {
-	.name = "ICMPerror", .long_name = "ICMP in ICMP",
-	.fields = icmp_fields, .nfields = NF(icmp_fields),
-	.post_build = icmp_post_build,
-	.guess_payload = icmp_guess,
-	.hashret = icmp_hashret,
+	ICMP_CLASS("ICMPerror", "ICMP in ICMP"),
 	.answers = icmperror_answers,
 };
 

@@ -1004,17 +1004,8 @@ static int prefix_build(struct gn_build_ctx *c, const struct gn_layer *l, const 
 	return c->w.err;
 }
 
-static int prefix_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-			 struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_ipv6.assign(a, f, ast, out, err);
-}
-
-static void prefix_format(const struct gn_layer *l, const struct gn_field *f,
-			  const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
-{
-	gn_kind_ipv6.format(l, f, v, sb, r);
-}
+GN_INHERIT_ASSIGN(prefix_assign, gn_kind_ipv6)
+GN_INHERIT_FORMAT(prefix_format, gn_kind_ipv6)
 
 static const struct gn_field_ops prefix_kind = {
 	.kind = "_IP6PrefixField",
@@ -1150,38 +1141,22 @@ static int names_build(struct gn_build_ctx *c, const struct gn_layer *l, const s
 	return c->w.err;
 }
 
+static int name_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *e,
+		       struct gn_value *out, struct gn_error *err)
+{
+	if (e->type != GN_AST_STR && e->type != GN_AST_BYTES)
+		return gn_error_set(err, -EINVAL, e->column,
+				    "field '%s' holds domain names such as \"example.com\"", f->name);
+	out->type = GN_V_BYTES;
+	out->len = (uint32_t)e->len;
+	out->bytes = gn_arena_memdup(a, e->str, e->len ? e->len : 1);
+	return out->bytes ? 0 : -ENOMEM;
+}
+
 static int names_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
 			struct gn_value *out, struct gn_error *err)
 {
-	const struct gn_ast *const *elems = &ast;
-	unsigned n = 1;
-
-	memset(out, 0, sizeof(*out));
-	out->type = GN_V_LIST;
-	if (ast->type == GN_AST_NONE)
-		return 0;
-	if (ast->type == GN_AST_LIST || ast->type == GN_AST_TUPLE) {
-		elems = (const struct gn_ast *const *)ast->items;
-		n = ast->n;
-	}
-	out->items = gn_arena_alloc(a, (n ? n : 1) * sizeof(*out->items));
-	if (!out->items)
-		return -ENOMEM;
-	for (unsigned i = 0; i < n; i++) {
-		const struct gn_ast *e = elems[i];
-
-		if (e->type != GN_AST_STR && e->type != GN_AST_BYTES)
-			return gn_error_set(err, -EINVAL, e->column,
-					    "field '%s' holds domain names such as \"example.com\"",
-					    f->name);
-		out->items[i].type = GN_V_BYTES;
-		out->items[i].len = (uint32_t)e->len;
-		out->items[i].bytes = gn_arena_memdup(a, e->str, e->len ? e->len : 1);
-		if (!out->items[i].bytes)
-			return -ENOMEM;
-	}
-	out->len = n;
-	return 0;
+	return gn_list_assign(a, f, ast, out, err, name_assign);
 }
 
 /* Python's repr of a list of str for show() and expressions; JSON strings. */

@@ -126,30 +126,39 @@ static int iplist_assign_one(struct gn_arena *a, const struct gn_field *f,
 	return 0;
 }
 
-static int iplist_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-			 struct gn_value *out, struct gn_error *err)
+int gn_list_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+		   struct gn_value *out, struct gn_error *err,
+		   int (*one)(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+			      struct gn_value *out, struct gn_error *err))
 {
+	const struct gn_ast *const *elems = &ast;
 	unsigned n = 1;
 
 	memset(out, 0, sizeof(*out));
 	out->type = GN_V_LIST;
 	if (ast->type == GN_AST_NONE)
 		return 0;
-	if (ast->type == GN_AST_LIST || ast->type == GN_AST_TUPLE)
+	if (ast->type == GN_AST_LIST || ast->type == GN_AST_TUPLE) {
+		elems = (const struct gn_ast *const *)ast->items;
 		n = ast->n;
+	}
 	out->items = gn_arena_alloc(a, (n ? n : 1) * sizeof(*out->items));
 	if (!out->items)
 		return -ENOMEM;
-	out->len = n;
-	if (ast->type != GN_AST_LIST && ast->type != GN_AST_TUPLE)
-		return iplist_assign_one(a, f, ast, &out->items[0], err);
 	for (unsigned i = 0; i < n; i++) {
-		int rc = iplist_assign_one(a, f, ast->items[i], &out->items[i], err);
+		int rc = one(a, f, elems[i], &out->items[i], err);
 
 		if (rc)
 			return rc;
 	}
+	out->len = n;
 	return 0;
+}
+
+static int iplist_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+			 struct gn_value *out, struct gn_error *err)
+{
+	return gn_list_assign(a, f, ast, out, err, iplist_assign_one);
 }
 
 static void iplist_format(const struct gn_layer *l, const struct gn_field *f,
@@ -536,11 +545,7 @@ static int ipopts_assign(struct gn_arena *a, const struct gn_field *f, const str
 	return gn_kind_pktlist.assign(a, f, ast, out, err);
 }
 
-static void ipopts_format(const struct gn_layer *l, const struct gn_field *f,
-			  const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
-{
-	gn_kind_pktlist.format(l, f, v, sb, r);
-}
+GN_INHERIT_FORMAT(ipopts_format, gn_kind_pktlist)
 
 static const struct gn_field_ops kind_ip_options = {
 	.kind = "PacketListField",
@@ -760,23 +765,22 @@ static bool iperror_answers(const struct gn_layer *r, const struct gn_layer *p)
 	return gn_layer_answers(gn_layer_above(r), gn_layer_above(p));
 }
 
+/* Scapy's IPerror is the same header quoted in an ICMP error: no summary,
+ * its own answers. */
+#define IP_CLASS(nm, longnm)                                                  \
+	.name = nm, .long_name = longnm,                                      \
+	.fields = ip_fields, .nfields = NF(ip_fields),                        \
+	.post_build = ip_post_build, .payload_len = ip_payload_len,           \
+	.hashret = ip_hashret
+
 const struct gn_proto gn_proto_ip = {
-	.name = "IP", .long_name = "IP",
-	.fields = ip_fields, .nfields = NF(ip_fields),
-	.post_build = ip_post_build,
-	.payload_len = ip_payload_len,
+	IP_CLASS("IP", "IP"),
 	.summary = ip_summary,
-	.hashret = ip_hashret,
 	.answers = ip_answers,
 };
 
-/* Scapy's IPerror: the same header, quoted in an ICMP error; no summary. */
 const struct gn_proto gn_proto_iperror = {
-	.name = "IPerror", .long_name = "IP in ICMP",
-	.fields = ip_fields, .nfields = NF(ip_fields),
-	.post_build = ip_post_build,
-	.payload_len = ip_payload_len,
-	.hashret = ip_hashret,
+	IP_CLASS("IPerror", "IP in ICMP"),
 	.answers = iperror_answers,
 };
 

@@ -157,32 +157,7 @@ static int ip6list_item(struct gn_arena *a, const struct gn_field *f, const stru
 static int ip6list_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
 			  struct gn_value *out, struct gn_error *err)
 {
-	const struct gn_ast *const *elems = &ast;
-	unsigned n = 1;
-	struct gn_value *items;
-
-	memset(out, 0, sizeof(*out));
-	out->type = GN_V_LIST;
-	if (ast->type == GN_AST_NONE)
-		return 0;
-	if (ast->type == GN_AST_LIST || ast->type == GN_AST_TUPLE) {
-		elems = (const struct gn_ast *const *)ast->items;
-		n = ast->n;
-	}
-	if (!n)
-		return 0;
-	items = gn_arena_alloc(a, n * sizeof(*items));
-	if (!items)
-		return -ENOMEM;
-	for (unsigned i = 0; i < n; i++) {
-		int rc = ip6list_item(a, f, elems[i], &items[i], err);
-
-		if (rc)
-			return rc;
-	}
-	out->len = n;
-	out->items = items;
-	return 0;
+	return gn_list_assign(a, f, ast, out, err, ip6list_item);
 }
 
 /* Scapy's IP6ListField.i2repr "[ 2001:db8::1, ::2 ]" for show(); a list of
@@ -242,23 +217,9 @@ static void otype_format(const struct gn_layer *l, const struct gn_field *f,
 		     (v->u & 0x20) ? "1: May change en-route" : "0: Don't change en-route");
 }
 
-static int otype_dissect(struct gn_dissect_ctx *c, struct gn_layer *l, const struct gn_field *f,
-			 struct gn_value *out)
-{
-	return gn_kind_enum.dissect(c, l, f, out);
-}
-
-static int otype_build(struct gn_build_ctx *c, const struct gn_layer *l, const struct gn_field *f,
-		       const struct gn_value *v)
-{
-	return gn_kind_enum.build(c, l, f, v);
-}
-
-static int otype_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-			struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_enum.assign(a, f, ast, out, err);
-}
+GN_INHERIT_DISSECT(otype_dissect, gn_kind_enum)
+GN_INHERIT_BUILD(otype_build, gn_kind_enum)
+GN_INHERIT_ASSIGN(otype_assign, gn_kind_enum)
 
 static const struct gn_field_ops otype_kind = {
 	.kind = "_OTypeField",
@@ -441,23 +402,9 @@ static int options_build(struct gn_build_ctx *c, const struct gn_layer *l,
 	return c->w.err;
 }
 
-static int options_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
-			   const struct gn_field *f, struct gn_value *out)
-{
-	return gn_kind_pktlist.dissect(c, l, f, out);
-}
-
-static int options_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-			  struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_pktlist.assign(a, f, ast, out, err);
-}
-
-static void options_format(const struct gn_layer *l, const struct gn_field *f,
-			   const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
-{
-	gn_kind_pktlist.format(l, f, v, sb, r);
-}
+GN_INHERIT_DISSECT(options_dissect, gn_kind_pktlist)
+GN_INHERIT_ASSIGN(options_assign, gn_kind_pktlist)
+GN_INHERIT_FORMAT(options_format, gn_kind_pktlist)
 
 static const struct gn_field_ops options_kind = {
 	.kind = "_OptionsField",
@@ -495,11 +442,7 @@ static int autopad_build(struct gn_build_ctx *c, const struct gn_layer *l,
 	return c->w.err;
 }
 
-static int autopad_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-			  struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_uint.assign(a, f, ast, out, err);
-}
+GN_INHERIT_ASSIGN(autopad_assign, gn_kind_uint)
 
 static void autopad_format(const struct gn_layer *l, const struct gn_field *f,
 			   const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)

@@ -4,6 +4,9 @@
 #ifndef GANNET_PROTOS_H
 #define GANNET_PROTOS_H
 
+#include <errno.h>
+#include <string.h>
+
 #include <gannet/gannet.h>
 
 void gn_proto_raw_register(void);
@@ -36,6 +39,72 @@ uint16_t gn_inet_csum(const uint8_t *p, size_t n);
  * (IP or IPv6); proto is the upper-layer protocol number. */
 uint16_t gn_l4_csum(const struct gn_layer *l, const uint8_t *seg, size_t n, uint8_t proto);
 
+/* Values the field kinds of several proto files make: bytes copied into the
+ * arena (one byte at least, so that an empty value still has a pointer), a
+ * bare name (an option's) that points at a string living as long as the
+ * program (never written; copies duplicate it), and an array of n list
+ * items (one at least). */
+static inline int gn_bytes_value(struct gn_arena *a, const void *p, size_t n,
+				 struct gn_value *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = GN_V_BYTES;
+	out->len = (uint32_t)n;
+	out->bytes = gn_arena_memdup(a, p, n);
+	return out->bytes ? 0 : -ENOMEM;
+}
+
+static inline void gn_name_value(struct gn_value *out, const char *name)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = GN_V_NAME;
+	out->len = (uint32_t)strlen(name);
+	out->bytes = (uint8_t *)(uintptr_t)name;
+}
+
+static inline struct gn_value *gn_new_items(struct gn_arena *a, size_t n)
+{
+	return gn_arena_alloc(a, (n ? n : 1) * sizeof(struct gn_value));
+}
+
+/*
+ * A field kind that changes some operations of a built-in kind keeps the
+ * others by calling the built-in kind's own: GN_INHERIT_BUILD(x_build,
+ * gn_kind_uint) defines the static x_build() as gn_kind_uint.build() (a
+ * static table cannot name another table's members).  No semicolon after.
+ */
+#define GN_INHERIT_DISSECT(name, base)                                              \
+	static int name(struct gn_dissect_ctx *c, struct gn_layer *l,               \
+			const struct gn_field *f, struct gn_value *out)             \
+	{                                                                           \
+		return (base).dissect(c, l, f, out);                                \
+	}
+#define GN_INHERIT_BUILD(name, base)                                                \
+	static int name(struct gn_build_ctx *c, const struct gn_layer *l,           \
+			const struct gn_field *f, const struct gn_value *v)         \
+	{                                                                           \
+		return (base).build(c, l, f, v);                                    \
+	}
+#define GN_INHERIT_ASSIGN(name, base)                                               \
+	static int name(struct gn_arena *a, const struct gn_field *f,               \
+			const struct gn_ast *ast, struct gn_value *out,             \
+			struct gn_error *err)                                       \
+	{                                                                           \
+		return (base).assign(a, f, ast, out, err);                          \
+	}
+#define GN_INHERIT_FORMAT(name, base)                                               \
+	static void name(const struct gn_layer *l, const struct gn_field *f,        \
+			 const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r) \
+	{                                                                           \
+		(base).format(l, f, v, sb, r);                                      \
+	}
+#define GN_INHERIT_WIRE_LEN(name, base)                                             \
+	static size_t name(const struct gn_layer *l, const struct gn_field *f,      \
+			   const struct gn_value *v)                                \
+	{                                                                           \
+		return (base).wire_len(l, f, v);                                    \
+	}
+
 /* --- appended by each proto file's author below --- */
 extern const struct gn_enum gn_ether_types[];
 
@@ -63,6 +132,11 @@ extern const struct gn_proto gn_proto_tcp;
 extern const struct gn_proto gn_proto_tcperror;
 extern const struct gn_proto gn_proto_udp;
 extern const struct gn_proto gn_proto_udperror;
+/* proto/udp.c: Scapy's bind_layers(lower, upper, cond) for lower UDP or TCP;
+ * the ICMP-quoted twin (UDPerror, TCPerror) gets the same binding for
+ * dissection, as Scapy's share their payload guesses */
+void gn_bind_l4(const struct gn_proto *lower, const struct gn_proto *upper, const char *cond,
+		unsigned how);
 /* user/services.c: names from /etc/services and /etc/protocols, as Scapy's
  * TCP_SERVICES, UDP_SERVICES and IP_PROTOS */
 extern const struct gn_enum_resolver gn_tcp_services, gn_udp_services, gn_ip_protos;
@@ -75,9 +149,20 @@ extern const struct gn_enum_resolver gn_tcp_services, gn_udp_services, gn_ip_pro
 uint32_t gn_hash_bytes(uint32_t h, const void *p, size_t n);
 uint32_t gn_layer_hashret(const struct gn_layer *l);
 bool gn_layer_answers(const struct gn_layer *reply, const struct gn_layer *probe);
+/* proto/ip.c: the assign of a list field that takes one element, a list or
+ * a tuple of them (None: the empty list), each element assigned by one() */
+int gn_list_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+		   struct gn_value *out, struct gn_error *err,
+		   int (*one)(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
+			      struct gn_value *out, struct gn_error *err));
 /* user/checksum.c: whether gn_l4_csum finds an IP or IPv6 layer below l
  * (without one it returns 0, as Scapy leaves such a checksum at 0) */
 bool gn_l4_has_ip(const struct gn_layer *l);
+/* user/checksum.c: "NAME src:sport > dst:dport" for TCP and UDP, sport and
+ * dport being l's fields, the addresses those of the IP or IPv6 layer right
+ * below (left out without one) */
+void gn_l4_summary(const struct gn_layer *l, const char *name, unsigned sport, unsigned dport,
+		   struct gn_strbuf *sb);
 
 /* proto/ipv6.c */
 extern const struct gn_proto gn_proto_iperror6;

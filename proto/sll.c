@@ -80,17 +80,8 @@ static int lo_build(struct gn_build_ctx *c, const struct gn_layer *l,
 }
 
 /* Names and text are those of an ordinary enum field. */
-static int lo_assign(struct gn_arena *a, const struct gn_field *f, const struct gn_ast *ast,
-		     struct gn_value *out, struct gn_error *err)
-{
-	return gn_kind_enum.assign(a, f, ast, out, err);
-}
-
-static void lo_format(const struct gn_layer *l, const struct gn_field *f,
-		      const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr repr)
-{
-	gn_kind_enum.format(l, f, v, sb, repr);
-}
+GN_INHERIT_ASSIGN(lo_assign, gn_kind_enum)
+GN_INHERIT_FORMAT(lo_format, gn_kind_enum)
 
 static size_t lo_wire_len(const struct gn_layer *l, const struct gn_field *f,
 			  const struct gn_value *v)

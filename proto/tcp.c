@@ -83,28 +83,6 @@ static long fmt_size(enum opt_fmt f)
 	}
 }
 
-static struct gn_value *new_items(struct gn_arena *a, uint32_t n)
-{
-	return gn_arena_alloc(a, (n ? n : 1) * sizeof(struct gn_value));
-}
-
-static void v_name(struct gn_value *v, const char *name)
-{
-	memset(v, 0, sizeof(*v));
-	v->type = GN_V_NAME;
-	v->len = (uint32_t)strlen(name);
-	v->bytes = (uint8_t *)(uintptr_t)name; /* never written; copies duplicate it */
-}
-
-static int v_bytes(struct gn_arena *a, struct gn_value *v, const uint8_t *p, size_t n)
-{
-	memset(v, 0, sizeof(*v));
-	v->type = GN_V_BYTES;
-	v->len = (uint32_t)n;
-	v->bytes = gn_arena_memdup(a, p, n);
-	return v->bytes ? 0 : -ENOMEM;
-}
-
 static uint64_t be(const uint8_t *p, unsigned n)
 {
 	uint64_t v = 0;
@@ -121,7 +99,7 @@ static int v_ints(struct gn_arena *a, struct gn_value *v, const uint8_t *p,
 	memset(v, 0, sizeof(*v));
 	v->type = GN_V_TUPLE;
 	v->len = n;
-	v->items = new_items(a, n);
+	v->items = gn_new_items(a, n);
 	if (!v->items)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
@@ -155,7 +133,7 @@ static int opt_value(struct gn_dissect_ctx *c, const struct tcp_opt *o, const ui
 			out->pkt = sub;
 			return 0;
 		}
-		return v_bytes(c->arena, out, p, n);
+		return gn_bytes_value(c->arena, p, n, out);
 	}
 	if (o->fmt == FMT_SACK && n % 4 == 0) {
 		uint32_t k = (uint32_t)(n / 4);
@@ -167,7 +145,7 @@ static int opt_value(struct gn_dissect_ctx *c, const struct tcp_opt *o, const ui
 		return v_ints(c->arena, out, p, w_sack, k);
 	}
 	if (size < 0 || (size_t)size != n)
-		return v_bytes(c->arena, out, p, n);
+		return gn_bytes_value(c->arena, p, n, out);
 	switch (o->fmt) {
 	case FMT_B:
 	case FMT_H:
@@ -179,9 +157,9 @@ static int opt_value(struct gn_dissect_ctx *c, const struct tcp_opt *o, const ui
 		return v_ints(c->arena, out, p, w_bh, 2);
 	case FMT_P:
 		/* a Pascal string with room for no characters */
-		return v_bytes(c->arena, out, p, 0);
+		return gn_bytes_value(c->arena, p, 0, out);
 	default:
-		return v_bytes(c->arena, out, p, n);
+		return gn_bytes_value(c->arena, p, n, out);
 	}
 }
 
@@ -190,7 +168,7 @@ static int push_opt(struct gn_arena *a, struct gn_value *list, uint32_t *cap,
 {
 	if (list->len == *cap) {
 		uint32_t ncap = *cap ? 2 * *cap : 8;
-		struct gn_value *ni = new_items(a, ncap);
+		struct gn_value *ni = gn_new_items(a, ncap);
 
 		if (!ni)
 			return -ENOMEM;
@@ -203,7 +181,7 @@ static int push_opt(struct gn_arena *a, struct gn_value *list, uint32_t *cap,
 	memset(*item, 0, sizeof(**item));
 	(*item)->type = GN_V_TUPLE;
 	(*item)->len = 2;
-	(*item)->items = new_items(a, 2);
+	(*item)->items = gn_new_items(a, 2);
 	return (*item)->items ? 0 : -ENOMEM;
 }
 
@@ -236,7 +214,7 @@ static int tcpopts_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 		if ((err = push_opt(c->arena, out, &cap, &it)))
 			return err;
 		if (kind == 0 || kind == 1) {
-			v_name(&it->items[0], kind ? "NOP" : "EOL");
+			gn_name_value(&it->items[0], kind ? "NOP" : "EOL");
 			it->items[1].type = GN_V_NONE;
 			if (kind == 0)
 				break; /* the rest of the options space is dropped */
@@ -249,11 +227,11 @@ static int tcpopts_dissect(struct gn_dissect_ctx *c, struct gn_layer *l,
 		vlen = i + 2 < n ? (olen - 2 < n - i - 2 ? olen - 2 : n - i - 2) : 0;
 		o = opt_by_kind(kind);
 		if (o) {
-			v_name(&it->items[0], o->name);
+			gn_name_value(&it->items[0], o->name);
 			err = opt_value(c, o, x + i + 2, vlen, &it->items[1]);
 		} else {
 			it->items[0] = gn_v_int(kind);
-			err = v_bytes(c->arena, &it->items[1], x + i + 2, vlen);
+			err = gn_bytes_value(c->arena, x + i + 2, vlen, &it->items[1]);
 		}
 		if (err)
 			return err;
@@ -417,7 +395,7 @@ static int assign_value(struct gn_arena *ar, const struct tcp_opt *o, const stru
 		return 0;
 	case GN_AST_STR:
 	case GN_AST_BYTES:
-		return v_bytes(ar, out, (const uint8_t *)a->str, a->len);
+		return gn_bytes_value(ar, a->str, a->len, out);
 	case GN_AST_LAYER:
 	case GN_AST_CHAIN: {
 		struct gn_ast one = { .type = GN_AST_CHAIN, .column = a->column,
@@ -469,7 +447,7 @@ static int assign_value(struct gn_arena *ar, const struct tcp_opt *o, const stru
 	}
 	out->type = GN_V_TUPLE;
 	out->len = n;
-	out->items = new_items(ar, n);
+	out->items = gn_new_items(ar, n);
 	if (!out->items)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
@@ -500,7 +478,7 @@ static int assign_opt(struct gn_arena *ar, const struct gn_ast *a, struct gn_val
 	memset(out, 0, sizeof(*out));
 	out->type = GN_V_TUPLE;
 	out->len = 2;
-	out->items = it = new_items(ar, 2);
+	out->items = it = gn_new_items(ar, 2);
 	if (!it)
 		return -ENOMEM;
 	if (nm->type == GN_AST_STR || nm->type == GN_AST_NAME) {
@@ -509,7 +487,7 @@ static int assign_opt(struct gn_arena *ar, const struct gn_ast *a, struct gn_val
 			return gn_error_set(err, -EINVAL, nm->column,
 					    "TCP options: unknown option '%s' (known: EOL, NOP, MSS, WScale, SAckOK, SAck, Timestamp, AltChkSum, AltChkSumOpt, MD5, Mood, UTO, AO, TFO)",
 					    nm->str);
-		v_name(&it[0], o->name);
+		gn_name_value(&it[0], o->name);
 	} else if (nm->type == GN_AST_NUM && !nm->neg && nm->num <= 255) {
 		it[0] = gn_v_int(nm->num);
 		/* (0, ...) and (1, ...) are EOL and NOP whatever the value */
@@ -547,7 +525,7 @@ static int tcpopts_assign(struct gn_arena *ar, const struct gn_field *f, const s
 	if (a->type != GN_AST_LIST)
 		return err_at(err, a, "give a list of options such as [('MSS', 1460)]");
 	out->len = a->n;
-	out->items = new_items(ar, a->n);
+	out->items = gn_new_items(ar, a->n);
 	if (!out->items)
 		return -ENOMEM;
 	for (unsigned i = 0; i < a->n; i++) {
@@ -692,26 +670,7 @@ static int tcp_post_build(struct gn_build_ctx *c, const struct gn_layer *l, uint
 /* "TCP %IP.src%:%TCP.sport% > %IP.dst%:%TCP.dport% %TCP.flags%" (IPv6 alike) */
 static bool tcp_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 {
-	const struct gn_layer *ip = gn_layer_below(l);
-	int src = -1, dst = -1;
-
-	if (ip && (ip->proto == &gn_proto_ip || ip->proto == &gn_proto_iperror ||
-		   !strcmp(ip->proto->name, "IPv6") || !strcmp(ip->proto->name, "IPerror6"))) {
-		src = gn_layer_field_index(ip, "src");
-		dst = gn_layer_field_index(ip, "dst");
-	}
-	gn_sb_puts(sb, "TCP ");
-	if (src >= 0) {
-		gn_format_field(ip, (unsigned)src, sb, GN_REPR_HUMAN);
-		gn_sb_putc(sb, ':');
-	}
-	gn_format_field(l, F_SPORT, sb, GN_REPR_HUMAN);
-	gn_sb_puts(sb, " > ");
-	if (dst >= 0) {
-		gn_format_field(ip, (unsigned)dst, sb, GN_REPR_HUMAN);
-		gn_sb_putc(sb, ':');
-	}
-	gn_format_field(l, F_DPORT, sb, GN_REPR_HUMAN);
+	gn_l4_summary(l, "TCP", F_SPORT, F_DPORT, sb);
 	gn_sb_putc(sb, ' ');
 	gn_format_field(l, F_FLAGS, sb, GN_REPR_HUMAN);
 	return true;
@@ -794,20 +753,21 @@ static bool tcperror_answers(const struct gn_layer *r, const struct gn_layer *p)
 	       gn_field_uint(r, F_DPORT) == gn_field_uint(p, F_DPORT);
 }
 
+/* TCPerror is the same header quoted in an ICMP error: no summary, its own
+ * answers. */
+#define TCP_CLASS(nm, longnm)                                                 \
+	.name = nm, .long_name = longnm,                                      \
+	.fields = tcp_fields, .nfields = F_OPTIONS + 1,                       \
+	.post_build = tcp_post_build, .hashret = tcp_hashret
+
 const struct gn_proto gn_proto_tcp = {
-	.name = "TCP", .long_name = "TCP",
-	.fields = tcp_fields, .nfields = F_OPTIONS + 1,
-	.post_build = tcp_post_build,
+	TCP_CLASS("TCP", "TCP"),
 	.summary = tcp_summary,
-	.hashret = tcp_hashret,
 	.answers = tcp_answers,
 };
 
 const struct gn_proto gn_proto_tcperror = {
-	.name = "TCPerror", .long_name = "TCP in ICMP",
-	.fields = tcp_fields, .nfields = F_OPTIONS + 1,
-	.post_build = tcp_post_build,
-	.hashret = tcp_hashret,
+	TCP_CLASS("TCPerror", "TCP in ICMP"),
 	.answers = tcperror_answers,
 };
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* UDP, and UDPerror, the UDP header quoted inside an ICMP error. */
 #include <errno.h>
-#include <string.h>
 
 #include "protos.h"
 
@@ -57,26 +56,7 @@ static size_t udp_payload_len(const struct gn_layer *l, size_t avail)
 /* "UDP %IP.src%:%UDP.sport% > %IP.dst%:%UDP.dport%" (IPv6 alike) */
 static bool udp_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 {
-	const struct gn_layer *ip = gn_layer_below(l);
-	int src = -1, dst = -1;
-
-	if (ip && (ip->proto == &gn_proto_ip || ip->proto == &gn_proto_iperror ||
-		   !strcmp(ip->proto->name, "IPv6") || !strcmp(ip->proto->name, "IPerror6"))) {
-		src = gn_layer_field_index(ip, "src");
-		dst = gn_layer_field_index(ip, "dst");
-	}
-	gn_sb_puts(sb, "UDP ");
-	if (src >= 0) {
-		gn_format_field(ip, (unsigned)src, sb, GN_REPR_HUMAN);
-		gn_sb_putc(sb, ':');
-	}
-	gn_format_field(l, F_SPORT, sb, GN_REPR_HUMAN);
-	gn_sb_puts(sb, " > ");
-	if (dst >= 0) {
-		gn_format_field(ip, (unsigned)dst, sb, GN_REPR_HUMAN);
-		gn_sb_putc(sb, ':');
-	}
-	gn_format_field(l, F_DPORT, sb, GN_REPR_HUMAN);
+	gn_l4_summary(l, "UDP", F_SPORT, F_DPORT, sb);
 	return true;
 }
 
@@ -107,24 +87,32 @@ static bool udperror_answers(const struct gn_layer *r, const struct gn_layer *p)
 	       gn_field_uint(r, F_DPORT) == gn_field_uint(p, F_DPORT);
 }
 
+/* UDPerror is the same header quoted in an ICMP error: no summary, its own
+ * answers. */
+#define UDP_CLASS(nm, longnm)                                                 \
+	.name = nm, .long_name = longnm,                                      \
+	.fields = udp_fields, .nfields = F_CHKSUM + 1,                        \
+	.post_build = udp_post_build, .payload_len = udp_payload_len,         \
+	.hashret = udp_hashret
+
 const struct gn_proto gn_proto_udp = {
-	.name = "UDP", .long_name = "UDP",
-	.fields = udp_fields, .nfields = F_CHKSUM + 1,
-	.post_build = udp_post_build,
-	.payload_len = udp_payload_len,
+	UDP_CLASS("UDP", "UDP"),
 	.summary = udp_summary,
-	.hashret = udp_hashret,
 	.answers = udp_answers,
 };
 
 const struct gn_proto gn_proto_udperror = {
-	.name = "UDPerror", .long_name = "UDP in ICMP",
-	.fields = udp_fields, .nfields = F_CHKSUM + 1,
-	.post_build = udp_post_build,
-	.payload_len = udp_payload_len,
-	.hashret = udp_hashret,
+	UDP_CLASS("UDPerror", "UDP in ICMP"),
 	.answers = udperror_answers,
 };
+
+void gn_bind_l4(const struct gn_proto *lower, const struct gn_proto *upper, const char *cond,
+		unsigned how)
+{
+	gn_bind(lower, upper, cond, how);
+	gn_bind(lower == &gn_proto_tcp ? &gn_proto_tcperror : &gn_proto_udperror, upper, cond,
+		GN_BIND_DISSECT);
+}
 
 void gn_proto_udp_register(void)
 {

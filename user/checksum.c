@@ -2,7 +2,8 @@
 /*
  * The Internet checksum (RFC 1071) and the TCP/UDP/ICMPv6 checksum with the
  * IPv4 or IPv6 pseudo-header, computed from the same fields Scapy's
- * in4_chksum and in6_chksum use.
+ * in4_chksum and in6_chksum use; and the summary line TCP and UDP share,
+ * which takes its addresses from the same IPv4 or IPv6 layer.
  */
 #include <errno.h>
 #include <string.h>
@@ -264,4 +265,31 @@ uint16_t gn_l4_csum(const struct gn_layer *l, const uint8_t *seg, size_t n, uint
 		return 0;
 	}
 	return (uint16_t)~gn_csum_fold(gn_csum_add(sum, seg, n));
+}
+
+/* "NAME src:sport > dst:dport" (Scapy's "TCP %IP.src%:%TCP.sport% > ...",
+ * IPv6 alike); without IP or IPv6 right below, the ports alone. */
+void gn_l4_summary(const struct gn_layer *l, const char *name, unsigned sport, unsigned dport,
+		   struct gn_strbuf *sb)
+{
+	const struct gn_layer *ip = gn_layer_below(l);
+	int src = -1, dst = -1;
+
+	if (ip && (is_ipv4(ip) || is_ipv6(ip))) {
+		src = gn_layer_field_index(ip, "src");
+		dst = gn_layer_field_index(ip, "dst");
+	}
+	gn_sb_puts(sb, name);
+	gn_sb_putc(sb, ' ');
+	if (src >= 0) {
+		gn_format_field(ip, (unsigned)src, sb, GN_REPR_HUMAN);
+		gn_sb_putc(sb, ':');
+	}
+	gn_format_field(l, sport, sb, GN_REPR_HUMAN);
+	gn_sb_puts(sb, " > ");
+	if (dst >= 0) {
+		gn_format_field(ip, (unsigned)dst, sb, GN_REPR_HUMAN);
+		gn_sb_putc(sb, ':');
+	}
+	gn_format_field(l, dport, sb, GN_REPR_HUMAN);
 }

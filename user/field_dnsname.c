@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include <gannet/gannet.h>
-#include "engine.h"
 
 /* Decoded names longer than this stop there: a real name is at most 255
  * bytes, and pointer chains must not turn a small frame into a huge name. */
@@ -242,27 +241,15 @@ static int dnsname_assign(struct gn_arena *a, const struct gn_field *f, const st
 	return 0;
 }
 
+/* Shown as the byte-string kinds show their values, but a name is text:
+ * in JSON a string, not hex. */
 static void dnsname_format(const struct gn_layer *l, const struct gn_field *f,
 			   const struct gn_value *v, struct gn_strbuf *sb, enum gn_repr r)
 {
-	(void)l;
-	(void)f;
-	if (v->type != GN_V_BYTES) {
-		gn_sb_puts(sb, r == GN_REPR_JSON ? "null" : "None");
-		return;
-	}
-	switch (r) {
-	case GN_REPR_HUMAN:
-		gn_sb_pystr(sb, v->bytes, v->len);
-		break;
-	case GN_REPR_EXPR:
-		gn_sb_pybytes(sb, v->bytes, v->len);
-		break;
-	case GN_REPR_JSON:
-		/* a name is text: a JSON string, not hex */
+	if (r == GN_REPR_JSON && v->type == GN_V_BYTES)
 		gn_sb_json_str(sb, (const char *)v->bytes, v->len);
-		break;
-	}
+	else
+		gn_kind_rest.format(l, f, v, sb, r);
 }
 
 const struct gn_field_ops gn_kind_dnsname = {

@@ -249,42 +249,21 @@ static int table_value(const struct name_table *t, const char *name, size_t n, u
 	return -ENOENT;
 }
 
-static const char *tcp_name(uint64_t v)
-{
-	pthread_once(&services_once, services_load);
-	return table_name(&tcp_tbl, v);
-}
+/* A resolver over table tbl, whose file load() reads on first use (the
+ * resolver's functions get no table, hence a pair of them per table). */
+#define RESOLVER(var, tbl, once, load)                                          \
+	static const char *var##_name(uint64_t v)                               \
+	{                                                                       \
+		pthread_once(&once, load);                                      \
+		return table_name(&tbl, v);                                     \
+	}                                                                       \
+	static int var##_value(const char *name, size_t n, uint64_t *out)       \
+	{                                                                       \
+		pthread_once(&once, load);                                      \
+		return table_value(&tbl, name, n, out);                         \
+	}                                                                       \
+	const struct gn_enum_resolver var = { .name = var##_name, .value = var##_value }
 
-static int tcp_value(const char *name, size_t n, uint64_t *out)
-{
-	pthread_once(&services_once, services_load);
-	return table_value(&tcp_tbl, name, n, out);
-}
-
-static const char *udp_name(uint64_t v)
-{
-	pthread_once(&services_once, services_load);
-	return table_name(&udp_tbl, v);
-}
-
-static int udp_value(const char *name, size_t n, uint64_t *out)
-{
-	pthread_once(&services_once, services_load);
-	return table_value(&udp_tbl, name, n, out);
-}
-
-static const char *proto_name(uint64_t v)
-{
-	pthread_once(&protocols_once, protocols_load);
-	return table_name(&proto_tbl, v);
-}
-
-static int proto_value(const char *name, size_t n, uint64_t *out)
-{
-	pthread_once(&protocols_once, protocols_load);
-	return table_value(&proto_tbl, name, n, out);
-}
-
-const struct gn_enum_resolver gn_tcp_services = { .name = tcp_name, .value = tcp_value };
-const struct gn_enum_resolver gn_udp_services = { .name = udp_name, .value = udp_value };
-const struct gn_enum_resolver gn_ip_protos = { .name = proto_name, .value = proto_value };
+RESOLVER(gn_tcp_services, tcp_tbl, services_once, services_load);
+RESOLVER(gn_udp_services, udp_tbl, services_once, services_load);
+RESOLVER(gn_ip_protos, proto_tbl, protocols_once, protocols_load);

@@ -4,14 +4,8 @@
  * against what Scapy 2.5 says for the same pairs (reply.answers(probe) and
  * probe.hashret() == reply.hashret(), both on dissected bytes).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <gannet/gannet.h>
 #include "protos.h"
+#include "testlib.h"
 
 #define E "Ether(src='02:00:00:00:00:01', dst='ff:ff:ff:ff:ff:ff')/"
 #define R "Ether(src='02:00:00:00:00:02', dst='02:00:00:00:00:01')/"
@@ -36,20 +30,7 @@ static const struct {
 	  R "ARP(op=2, psrc='10.0.0.2', pdst='10.0.0.1')", false, false },
 };
 
-/* Built, then dissected: matching works on what comes off the wire. */
-static struct gn_packet *wire(const char *expr)
-{
-	struct gn_error err = { 0 };
-	struct gn_packet *t, *p = gn_packet_new();
-	uint8_t buf[2048];
-	size_t len;
-
-	assert_int_equal(gn_parse(expr, &t, &err), 0);
-	assert_int_equal(gn_build_into(t, buf, sizeof(buf), &len), 0);
-	assert_int_equal(gn_dissect(p, gn_proto_find("Ether"), buf, len), 0);
-	gn_packet_free(t);
-	return p;
-}
+/* Probe and reply as they come off the wire: built, then dissected. */
 
 static void test_pairs(void **state)
 {

@@ -6,156 +6,8 @@
  * every truncation and random damage of a full frame, without a crash and
  * without losing a byte.  Expected bytes and texts come from Scapy 2.5.0.
  */
-#include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include <gannet/gannet.h>
 #include "protos.h"
-
-/* ---- helpers ---------------------------------------------------------------- */
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = strlen(hex) / 2;
-
-	assert_true(n <= cap);
-	for (size_t i = 0; i < n; i++) {
-		unsigned b;
-
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &b), 1);
-		out[i] = (uint8_t)b;
-	}
-	return n;
-}
-
-static char *tohex(const uint8_t *p, size_t n)
-{
-	char *s = malloc(2 * n + 1);
-
-	assert_non_null(s);
-	for (size_t i = 0; i < n; i++)
-		sprintf(s + 2 * i, "%02x", p[i]);
-	s[2 * n] = 0;
-	return s;
-}
-
-static struct gn_packet *parse_ok(const char *expr)
-{
-	struct gn_error err = { 0 };
-	struct gn_packet *p = NULL;
-	int rc = gn_parse(expr, &p, &err);
-
-	if (rc)
-		fail_msg("gn_parse(%s): %d %s (column %d)", expr, rc, err.msg, err.column);
-	return p;
-}
-
-/* The hex of p as built. */
-static char *build_hex(const struct gn_packet *p)
-{
-	struct gn_arena *a = gn_arena_new(4096);
-	uint8_t *out;
-	size_t len;
-	char *hex;
-	int rc;
-
-	assert_non_null(a);
-	rc = gn_build(p, a, &out, &len);
-	if (rc)
-		fail_msg("build: %d", rc);
-	hex = tohex(out, len);
-	gn_arena_free(a);
-	return hex;
-}
-
-static void assert_builds(const struct gn_packet *p, const char *want, const char *what)
-{
-	char *got = build_hex(p);
-
-	if (strcmp(got, want))
-		fail_msg("%s\n  want %s\n  got  %s", what, want, got);
-	free(got);
-}
-
-static void assert_summary(const struct gn_packet *p, const char *want, const char *what)
-{
-	struct gn_strbuf sb;
-
-	gn_sb_init(&sb);
-	gn_summary(p, &sb);
-	if (strcmp(sb.s ? sb.s : "", want))
-		fail_msg("summary of %s\n  want '%s'\n  got  '%s'", what, want, sb.s);
-	gn_sb_free(&sb);
-}
-
-static void assert_field(const struct gn_layer *l, const char *field, enum gn_repr r,
-			 const char *want)
-{
-	struct gn_strbuf sb;
-	int i;
-
-	assert_non_null(l);
-	i = gn_layer_field_index(l, field);
-	if (i < 0)
-		fail_msg("%s has no field %s", l->proto->name, field);
-	gn_sb_init(&sb);
-	gn_format_field(l, (unsigned)i, &sb, r);
-	if (strcmp(sb.s ? sb.s : "", want))
-		fail_msg("%s.%s\n  want '%s'\n  got  '%s'", l->proto->name, field, want, sb.s);
-	gn_sb_free(&sb);
-}
-
-static size_t covered(const struct gn_packet *p)
-{
-	size_t end = 0;
-
-	for (unsigned i = 0; i < p->n; i++) {
-		size_t e = p->layers[i].off + p->layers[i].hdr_len;
-
-		if (e > end)
-			end = e;
-	}
-	return end;
-}
-
-static void exercise(const struct gn_packet *p)
-{
-	struct gn_arena *a = gn_arena_new(1024);
-	struct gn_strbuf sb;
-	uint8_t *out;
-	size_t len;
-
-	assert_non_null(a);
-	gn_sb_init(&sb);
-	gn_summary(p, &sb);
-	gn_show(p, &sb);
-	gn_json(p, &sb);
-	gn_command(p, &sb);
-	assert_int_equal(sb.err, 0);
-	(void)gn_build(p, a, &out, &len);
-	gn_sb_free(&sb);
-	gn_arena_free(a);
-}
-
-static struct gn_packet *dissect_hex(const struct gn_proto *first, const char *hex)
-{
-	static uint8_t buf[4096];
-	struct gn_packet *p = gn_packet_new();
-	size_t n = unhex(hex, buf, sizeof(buf));
-
-	assert_non_null(p);
-	assert_int_equal(gn_dissect(p, first, buf, n), 0);
-	assert_int_equal(covered(p), n);
-	return p;
-}
+#include "testlib.h"
 
 /* ---- Scapy's bytes ------------------------------------------------------------ */
 
@@ -294,17 +146,8 @@ static void test_assign_errors(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct gn_error err = { 0 };
-		struct gn_packet *p = NULL;
-		int rc = gn_parse(cases[i].expr, &p, &err);
-
-		if (rc == 0)
-			fail_msg("%s: accepted", cases[i].expr);
-		if (!strstr(err.msg, cases[i].msg))
-			fail_msg("%s: message '%s' lacks '%s'", cases[i].expr, err.msg, cases[i].msg);
-		assert_true(err.column > 0);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_refused(cases[i].expr, cases[i].msg, 0);
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -465,10 +308,8 @@ static void test_truncation_everywhere(void **state)
 	(void)state;
 	assert_int_equal(gn_build(t, a, &out, &n), 0);
 	for (size_t len = 0; len <= n; len++) {
-		struct gn_packet *p = gn_packet_new();
+		struct gn_packet *p = dissect_ok(&gn_proto_ether, out, len);
 
-		assert_int_equal(gn_dissect(p, &gn_proto_ether, out, len), 0);
-		assert_int_equal(covered(p), len);
 		exercise(p);
 		if (len == n)
 			assert_true(gn_packet_haslayer(p, &gn_proto_dhcp));
@@ -489,19 +330,12 @@ static void test_mutations(void **state)
 		size_t n = unhex(frames[f], orig, sizeof(orig));
 
 		for (int round = 0; round < 3000; round++) {
-			struct gn_packet *p = gn_packet_new();
-			int flips;
+			struct gn_packet *p;
 
 			memcpy(buf, orig, n);
-			seed = seed * 1103515245 + 12345;
-			flips = 1 + (int)((seed >> 16) % 4);
-			for (int k = 0; k < flips; k++) {
-				/* mostly in the options, where the structure is */
-				seed = seed * 1103515245 + 12345;
-				buf[236 + (seed >> 8) % (n - 236)] = (uint8_t)(seed >> 24);
-			}
-			assert_int_equal(gn_dissect(p, &gn_proto_bootp, buf, n), 0);
-			assert_int_equal(covered(p), n);
+			/* in the options, where the structure is */
+			damage(buf, 236, n, &seed);
+			p = dissect_ok(&gn_proto_bootp, buf, n);
 			exercise(p);
 			gn_packet_free(p);
 		}

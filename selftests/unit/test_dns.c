@@ -7,108 +7,10 @@
  * chains of pointers, and every truncation of a message, which must end
  * (no hang) without a crash and without losing a byte.
  */
-#include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include <gannet/gannet.h>
 #include "protos.h"
+#include "testlib.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = strlen(hex) / 2;
-
-	assert_true(n <= cap);
-	for (size_t i = 0; i < n; i++) {
-		unsigned b;
-
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &b), 1);
-		out[i] = (uint8_t)b;
-	}
-	return n;
-}
-
-static char *tohex(const uint8_t *p, size_t n)
-{
-	char *s = malloc(2 * n + 1);
-
-	assert_non_null(s);
-	for (size_t i = 0; i < n; i++)
-		sprintf(s + 2 * i, "%02x", p[i]);
-	s[2 * n] = 0;
-	return s;
-}
-
-static struct gn_packet *parse_ok(const char *expr)
-{
-	struct gn_error err = { 0 };
-	struct gn_packet *p = NULL;
-	int rc = gn_parse(expr, &p, &err);
-
-	if (rc)
-		fail_msg("gn_parse(%s): %d %s (column %d)", expr, rc, err.msg, err.column);
-	return p;
-}
-
-/* Builds p; the last strlen(want)/2 bytes must be want (the layers below
- * DNS are other files' business). */
-static void assert_builds_tail(const struct gn_packet *p, const char *want, const char *what)
-{
-	struct gn_arena *a = gn_arena_new(4096);
-	size_t wn = strlen(want) / 2, len;
-	uint8_t *out;
-	char *got;
-	int rc;
-
-	assert_non_null(a);
-	rc = gn_build(p, a, &out, &len);
-	if (rc)
-		fail_msg("build of %s: %d", what, rc);
-	if (len < wn)
-		fail_msg("%s: %zu bytes, want at least %zu", what, len, wn);
-	got = tohex(out + len - wn, wn);
-	if (strcmp(got, want))
-		fail_msg("%s\n  want %s\n  got  %s", what, want, got);
-	free(got);
-	gn_arena_free(a);
-}
-
-static void assert_summary(const struct gn_packet *p, const char *want, const char *what)
-{
-	struct gn_strbuf sb;
-
-	gn_sb_init(&sb);
-	gn_summary(p, &sb);
-	if (strcmp(sb.s ? sb.s : "", want))
-		fail_msg("summary of %s\n  want '%s'\n  got  '%s'", what, want, sb.s);
-	gn_sb_free(&sb);
-}
-
-static void assert_field(const struct gn_layer *l, const char *field, enum gn_repr r,
-			 const char *want)
-{
-	struct gn_strbuf sb;
-	int i;
-
-	assert_non_null(l);
-	i = gn_layer_field_index(l, field);
-	if (i < 0)
-		fail_msg("%s has no field %s", l->proto->name, field);
-	gn_sb_init(&sb);
-	gn_format_field(l, (unsigned)i, &sb, r);
-	if (strcmp(sb.s ? sb.s : "", want))
-		fail_msg("%s.%s\n  want '%s'\n  got  '%s'", l->proto->name, field, want, sb.s);
-	gn_sb_free(&sb);
-}
 
 /* The first layer of record k of a section (one record is a packet value,
  * several a list). */
@@ -125,57 +27,6 @@ static const struct gn_layer *record(const struct gn_layer *dns, const char *sec
 		return &v->items[k].pkt->layers[0];
 	fail_msg("%s has no record %u", section, k);
 	return NULL;
-}
-
-/* Bytes covered by the layers of a dissected top-level packet. */
-static size_t covered(const struct gn_packet *p)
-{
-	size_t end = 0;
-
-	for (unsigned i = 0; i < p->n; i++) {
-		size_t e = p->layers[i].off + p->layers[i].hdr_len;
-
-		if (e > end)
-			end = e;
-	}
-	return end;
-}
-
-/* Everything a reader does with a packet: none of it may crash. */
-static void exercise(const struct gn_packet *p)
-{
-	struct gn_arena *a = gn_arena_new(1024);
-	struct gn_strbuf sb;
-	uint8_t *out;
-	size_t len;
-
-	assert_non_null(a);
-	gn_sb_init(&sb);
-	gn_summary(p, &sb);
-	gn_show(p, &sb);
-	gn_json(p, &sb);
-	gn_command(p, &sb);
-	assert_int_equal(sb.err, 0);
-	(void)gn_build(p, a, &out, &len);
-	gn_sb_free(&sb);
-	gn_arena_free(a);
-}
-
-static struct gn_packet *dissect_hex(const struct gn_proto *first, const char *hex)
-{
-	static uint8_t buf[4096];
-	struct gn_packet *p = gn_packet_new();
-	size_t n = unhex(hex, buf, sizeof(buf));
-
-	assert_non_null(p);
-	assert_int_equal(gn_dissect(p, first, buf, n), 0);
-	assert_int_equal(covered(p), n);
-	return p;
-}
-
-static void assert_rebuilds(const struct gn_packet *p, const char *want, const char *what)
-{
-	assert_builds_tail(p, want, what);
 }
 
 /* ---- Scapy's bytes ------------------------------------------------------------ */
@@ -406,22 +257,12 @@ static void test_assign_errors(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct gn_error err = { 0 };
-		struct gn_packet *p = NULL;
-		int rc = gn_parse(cases[i].expr, &p, &err);
-
 		if (!strcmp(cases[i].expr, "DNSRR(rdata='2001:db8::zz')")) {
 			/* not address-like: a name or bytes, accepted */
-			assert_int_equal(rc, 0);
-			gn_packet_free(p);
+			gn_packet_free(parse_ok(cases[i].expr));
 			continue;
 		}
-		if (rc == 0)
-			fail_msg("%s: accepted", cases[i].expr);
-		if (!strstr(err.msg, cases[i].msg))
-			fail_msg("%s: message '%s' lacks '%s'", cases[i].expr, err.msg, cases[i].msg);
-		if (cases[i].column && err.column != cases[i].column)
-			fail_msg("%s: column %d, want %d", cases[i].expr, err.column, cases[i].column);
+		assert_refused(cases[i].expr, cases[i].msg, cases[i].column);
 	}
 }
 
@@ -511,7 +352,7 @@ static void test_show_dnssec(void **state)
 		assert_int_equal(opts->len, 2);
 		assert_string_equal(opts->items[0].pkt->layers[0].proto->name, "EDNS0ClientSubnet");
 		assert_string_equal(opts->items[1].pkt->layers[0].proto->name, "EDNS0TLV");
-		assert_rebuilds(m, DNSSEC_MSG, "DNSSEC message");
+		assert_builds_tail(m, DNSSEC_MSG, "DNSSEC message");
 		gn_packet_free(m);
 	}
 	gn_packet_free(r);
@@ -549,7 +390,7 @@ static void test_dissect_round_trip(void **state)
 	assert_field(record(dns, "ar", 2), "rdata", GN_REPR_JSON, "[\"hello\",\"world\"]");
 	assert_field(record(dns, "ar", 3), "rdata", GN_REPR_HUMAN, "2001:db8::1");
 	assert_summary(p, "DNS Ans \"b'web.example.com.'\" ", "dissected");
-	assert_rebuilds(p, RESP_ALL, "rebuilt");
+	assert_builds_tail(p, RESP_ALL, "rebuilt");
 	gn_packet_free(p);
 }
 
@@ -566,7 +407,7 @@ static void test_dissect_compressed(void **state)
 	assert_field(record(dns, "an", 1), "rrname", GN_REPR_HUMAN, "'example.com.'");
 	assert_field(record(dns, "an", 1), "rdlen", GN_REPR_HUMAN, "4");
 	assert_summary(p, "DNS Ans \"b'web.example.com.'\" ", "compressed");
-	assert_rebuilds(p, COMP_REBUILT, "compressed, built again");
+	assert_builds_tail(p, COMP_REBUILT, "compressed, built again");
 	exercise(p);
 	gn_packet_free(p);
 }
@@ -652,7 +493,7 @@ static void test_pointer_loops(void **state)
 static void chain_case(unsigned jumps, const char *want)
 {
 	uint8_t msg[24 + 2 * 256];
-	struct gn_packet *p = gn_packet_new();
+	struct gn_packet *p;
 	size_t n = 21;
 
 	memset(msg, 0, sizeof(msg));
@@ -668,9 +509,7 @@ static void chain_case(unsigned jumps, const char *want)
 	msg[12] = (uint8_t)(0xc0 | (n - 2) >> 8);
 	msg[13] = (uint8_t)(n - 2);
 	memcpy(msg + 14, "\x00\x01\x00\x01", 4);
-	assert_non_null(p);
-	assert_int_equal(gn_dissect(p, &gn_proto_dns, msg, n), 0);
-	assert_int_equal(covered(p), n);
+	p = dissect_ok(&gn_proto_dns, msg, n);
 	assert_field(first_qd(p), "qname", GN_REPR_HUMAN, want);
 	exercise(p);
 	gn_packet_free(p);
@@ -729,7 +568,7 @@ static void test_empty_rdata(void **state)
 	assert_field(record(dns, "an", 1), "rdata", GN_REPR_JSON, "\"::\"");
 	assert_field(record(dns, "an", 2), "rdata", GN_REPR_JSON, "[]");
 	assert_field(record(dns, "an", 3), "rdata", GN_REPR_HUMAN, "None");
-	assert_rebuilds(p, hex, "records without rdata");
+	assert_builds_tail(p, hex, "records without rdata");
 	gn_packet_free(p);
 }
 
@@ -745,11 +584,8 @@ static void test_truncation_everywhere(void **state)
 		size_t n = unhex(frames[f], buf, sizeof(buf));
 
 		for (size_t len = 0; len <= n; len++) {
-			struct gn_packet *p = gn_packet_new();
+			struct gn_packet *p = dissect_ok(&gn_proto_dns, buf, len);
 
-			assert_non_null(p);
-			assert_int_equal(gn_dissect(p, &gn_proto_dns, buf, len), 0);
-			assert_int_equal(covered(p), len);
 			exercise(p);
 			gn_packet_free(p);
 		}
@@ -772,10 +608,8 @@ static void test_truncation_under_ip(void **state)
 
 		assert_int_equal(gn_build(tmpl[k], a, &out, &n), 0);
 		for (size_t len = 0; len <= n; len++) {
-			struct gn_packet *p = gn_packet_new();
+			struct gn_packet *p = dissect_ok(&gn_proto_ip, out, len);
 
-			assert_int_equal(gn_dissect(p, &gn_proto_ip, out, len), 0);
-			assert_int_equal(covered(p), len);
 			exercise(p);
 			if (len == n) {
 				const struct gn_layer *dns = gn_packet_layer(p, &gn_proto_dns, 0);
@@ -805,18 +639,11 @@ static void test_mutations(void **state)
 		size_t n = unhex(frames[f], orig, sizeof(orig));
 
 		for (int round = 0; round < 3000; round++) {
-			struct gn_packet *p = gn_packet_new();
-			int flips;
+			struct gn_packet *p;
 
 			memcpy(buf, orig, n);
-			seed = seed * 1103515245 + 12345;
-			flips = 1 + (int)((seed >> 16) % 4);
-			for (int k = 0; k < flips; k++) {
-				seed = seed * 1103515245 + 12345;
-				buf[(seed >> 8) % n] = (uint8_t)(seed >> 24);
-			}
-			assert_int_equal(gn_dissect(p, &gn_proto_dns, buf, n), 0);
-			assert_int_equal(covered(p), n);
+			damage(buf, 0, n, &seed);
+			p = dissect_ok(&gn_proto_dns, buf, n);
 			exercise(p);
 			gn_packet_free(p);
 		}

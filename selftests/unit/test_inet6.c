@@ -6,18 +6,7 @@
  * round trip, field texts, and dissection of every truncation and of
  * corrupted bytes, which must never crash or read out of bounds.
  */
-#include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include <gannet/gannet.h>
+#include "testlib.h"
 
 struct row {
 	const char *expr;
@@ -280,30 +269,6 @@ static const struct row rows[] = {
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (; s[0] && s[1] && n < cap; s += 2) {
-		unsigned v;
-
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = (uint8_t)v;
-	}
-	return n;
-}
-
-static char *tohex(const uint8_t *p, size_t n)
-{
-	char *s = malloc(2 * n + 1);
-
-	assert_non_null(s);
-	for (size_t i = 0; i < n; i++)
-		sprintf(s + 2 * i, "%02x", p[i]);
-	s[2 * n] = 0;
-	return s;
-}
-
 /* The first concrete packet an expression stands for. */
 static struct gn_packet *parse1(const char *expr)
 {
@@ -320,19 +285,6 @@ static struct gn_packet *parse1(const char *expr)
 	gn_expand_free(x);
 	gn_packet_free(tmpl);
 	return p;
-}
-
-static char *build_hex(const struct gn_packet *p)
-{
-	struct gn_arena *a = gn_arena_new(4096);
-	uint8_t *out;
-	size_t len;
-	char *s;
-
-	assert_int_equal(gn_build(p, a, &out, &len), 0);
-	s = tohex(out, len);
-	gn_arena_free(a);
-	return s;
 }
 
 /* The class of an expression's first layer, as Scapy's p.__class__. */
@@ -358,102 +310,47 @@ static void test_build(void **state)
 	(void)state;
 	for (size_t i = 0; i < NROWS; i++) {
 		struct gn_packet *p = parse1(rows[i].expr);
-		char *hex = build_hex(p);
-		bool same = !strcmp(hex, rows[i].hex);
 
-		if (!same)
-			print_error("%s\n  scapy:  %s\n  gannet: %s\n", rows[i].expr, rows[i].hex, hex);
-		free(hex);
+		assert_builds(p, rows[i].hex, rows[i].expr);
 		gn_packet_free(p);
-		assert_true(same);
 	}
 }
 
 static void test_dissect(void **state)
 {
-	static uint8_t buf[2048];
-
 	(void)state;
 	for (size_t i = 0; i < NROWS; i++) {
-		size_t n = unhex(rows[i].hex, buf, sizeof(buf));
-		struct gn_packet *p = gn_packet_new();
+		struct gn_packet *p = dissect_hex(first_class(rows[i].expr), rows[i].hex);
 		struct gn_strbuf sb;
-		bool same_layers, same_summary, same_bytes;
-		char *again;
 
 		gn_sb_init(&sb);
-		assert_int_equal(gn_dissect(p, first_class(rows[i].expr), buf, n), 0);
 		layer_names(p, &sb);
-		same_layers = !strcmp(sb.s, rows[i].layers);
-		if (!same_layers)
-			print_error("%s\n  scapy:  %s\n  gannet: %s\n", rows[i].expr, rows[i].layers,
-				    sb.s);
-		gn_sb_reset(&sb);
-		gn_summary(p, &sb);
-		same_summary = !strcmp(sb.s, rows[i].summary);
-		if (!same_summary)
-			print_error("%s\n  scapy:  %s\n  gannet: %s\n", rows[i].expr,
-				    rows[i].summary, sb.s);
-		/* every field dissected is set: building gives the same bytes */
-		again = build_hex(p);
-		same_bytes = !strcmp(again, rows[i].hex);
-		if (!same_bytes)
-			print_error("rebuilt %s\n  want: %s\n  got:  %s\n", rows[i].expr,
-				    rows[i].hex, again);
-		free(again);
+		if (strcmp(sb.s, rows[i].layers))
+			fail_msg("%s\n  scapy:  %s\n  gannet: %s", rows[i].expr, rows[i].layers, sb.s);
 		gn_sb_free(&sb);
+		assert_summary(p, rows[i].summary, rows[i].expr);
+		/* every field dissected is set: building gives the same bytes */
+		assert_builds(p, rows[i].hex, rows[i].expr);
 		gn_packet_free(p);
-		assert_true(same_layers && same_summary && same_bytes);
 	}
 }
 
 /* Scapy's command(): the expression of a dissected packet builds it again. */
 static void test_command_round_trip(void **state)
 {
-	static uint8_t buf[2048];
-
 	(void)state;
 	for (size_t i = 0; i < NROWS; i++) {
-		size_t n = unhex(rows[i].hex, buf, sizeof(buf));
-		struct gn_packet *p = gn_packet_new(), *q;
+		struct gn_packet *p = dissect_hex(first_class(rows[i].expr), rows[i].hex), *q;
 		struct gn_strbuf sb;
-		bool same;
-		char *hex;
 
 		gn_sb_init(&sb);
-		assert_int_equal(gn_dissect(p, first_class(rows[i].expr), buf, n), 0);
 		gn_command(p, &sb);
 		q = parse1(sb.s);
-		hex = build_hex(q);
-		same = !strcmp(hex, rows[i].hex);
-		if (!same)
-			print_error("%s\n  want: %s\n  got:  %s\n", sb.s, rows[i].hex, hex);
-		free(hex);
+		assert_builds(q, rows[i].hex, sb.s);
 		gn_sb_free(&sb);
 		gn_packet_free(q);
 		gn_packet_free(p);
-		assert_true(same);
 	}
-}
-
-/* Everything a user may do with a dissected packet, to run the format and
- * build code over whatever the dissector made of bad bytes. */
-static void exercise(const struct gn_packet *p)
-{
-	struct gn_arena *a = gn_arena_new(4096);
-	struct gn_strbuf sb;
-	uint8_t *out;
-	size_t len;
-
-	gn_sb_init(&sb);
-	gn_summary(p, &sb);
-	gn_show(p, &sb);
-	gn_json(p, &sb);
-	gn_command(p, &sb);
-	assert_int_equal(sb.err, 0);
-	(void)gn_build(p, a, &out, &len);
-	gn_sb_free(&sb);
-	gn_arena_free(a);
 }
 
 static void test_truncated(void **state)
@@ -465,23 +362,8 @@ static void test_truncated(void **state)
 		size_t n = unhex(rows[i].hex, buf, sizeof(buf));
 		const struct gn_proto *cls = first_class(rows[i].expr);
 
-		for (size_t cut = 0; cut < n; cut++) {
-			/* a copy of exactly cut bytes, so ASan sees any read past it */
-			uint8_t *copy = malloc(cut ? cut : 1);
-			struct gn_packet *p = gn_packet_new();
-			size_t total = 0;
-
-			assert_non_null(copy);
-			memcpy(copy, buf, cut);
-			assert_int_equal(gn_dissect(p, cls, copy, cut), 0);
-			/* nothing is dropped: the layers' bytes add up */
-			for (unsigned k = 0; k < p->n; k++)
-				total += p->layers[k].hdr_len;
-			assert_true(total <= cut);
-			exercise(p);
-			gn_packet_free(p);
-			free(copy);
-		}
+		for (size_t cut = 0; cut < n; cut++)
+			dissect_hostile(cls, buf, cut);
 	}
 }
 
@@ -497,18 +379,13 @@ static void test_corrupted(void **state)
 		const struct gn_proto *cls = first_class(rows[i].expr);
 
 		for (size_t at = 0; at < n; at++) {
-			for (size_t v = 0; v < sizeof(values); v++) {
-				uint8_t *copy = malloc(n);
-				struct gn_packet *p = gn_packet_new();
+			uint8_t was = buf[at];
 
-				assert_non_null(copy);
-				memcpy(copy, buf, n);
-				copy[at] = values[v];
-				assert_int_equal(gn_dissect(p, cls, copy, n), 0);
-				exercise(p);
-				gn_packet_free(p);
-				free(copy);
+			for (size_t v = 0; v < sizeof(values); v++) {
+				buf[at] = values[v];
+				dissect_hostile(cls, buf, n);
 			}
+			buf[at] = was;
 		}
 	}
 }
@@ -672,18 +549,8 @@ static void test_errors(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct gn_error err = { 0 };
-		struct gn_packet *p = NULL;
-		int rc = gn_parse(bad[i], &p, &err);
-
-		if (!rc)
-			fail_msg("%s was accepted", bad[i]);
-		assert_true(rc < 0);
-		assert_true(err.msg[0] != 0);
-		assert_true(err.column > 0);
-		gn_packet_free(p);
-	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_refused(bad[i], NULL, 0);
 }
 
 int main(void)

@@ -5,16 +5,9 @@
  * seq) must find exactly its own probe, in time linear in the replies;
  * replies that answer nothing find nothing; multi keeps probes matchable.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
-#include <cmocka.h>
 
-#include <gannet/gannet.h>
+#include "testlib.h"
 
 #define NPROBES 100000
 
@@ -22,20 +15,6 @@ struct fixture {
 	struct gn_packet **probes;
 	struct gn_packet **replies;
 };
-
-static struct gn_packet *wire(const char *expr)
-{
-	struct gn_error err = { 0 };
-	struct gn_packet *t, *p = gn_packet_new();
-	uint8_t buf[256];
-	size_t len;
-
-	assert_int_equal(gn_parse(expr, &t, &err), 0);
-	assert_int_equal(gn_build_into(t, buf, sizeof(buf), &len), 0);
-	assert_int_equal(gn_dissect(p, gn_proto_find("Ether"), buf, len), 0);
-	gn_packet_free(t);
-	return p;
-}
 
 static struct gn_packet *echo(unsigned i, bool reply)
 {

@@ -7,31 +7,11 @@
  * hooks, conditional fields, multi-line values) with small test classes.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
-#include <cmocka.h>
 
-#include <gannet/gannet.h>
+#include "testlib.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static struct gn_packet *parse(const char *expr)
-{
-	struct gn_packet *p = NULL;
-	struct gn_error err = { 0 };
-	int rc = gn_parse(expr, &p, &err);
-
-	if (rc)
-		print_message("gn_parse(%s): %s\n", expr, err.msg);
-	assert_int_equal(rc, 0);
-	assert_non_null(p);
-	return p;
-}
 
 /* Scapy's p.__class__(raw(p)): built, then dissected again. */
 static struct gn_packet *dissected(const struct gn_packet *p)
@@ -430,7 +410,7 @@ static void test_scapy_cases(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct scapy_case *c = &cases[i];
-		struct gn_packet *p = parse(c->expr);
+		struct gn_packet *p = parse_ok(c->expr);
 		struct gn_packet *q = dissected(p);
 
 		print_message("case %zu\n", i);
@@ -450,7 +430,7 @@ static void test_scapy_cases(void **state)
  * them before expansion. */
 static void test_generators(void **state)
 {
-	struct gn_packet *p = parse(
+	struct gn_packet *p = parse_ok(
 		"Ether(dst=\"ff:ff:ff:ff:ff:ff\",src=\"00:11:22:33:44:55\")/IP(src=\"1.2.3.4\","
 		"dst=\"10.0.0.0/30\",ttl=[1,2],id=(3,7),options=[IPOption_NOP(),"
 		"IPOption_RR(routers=[\"1.1.1.1\"])])/TCP(dport=RandShort(),"
@@ -515,7 +495,7 @@ static void test_generators(void **state)
  * shows them at one level and writes them with '/'. */
 static void test_dns_chain(void **state)
 {
-	struct gn_packet *p = parse(
+	struct gn_packet *p = parse_ok(
 		"IP(src=\"1.1.1.1\",dst=\"2.2.2.2\")/UDP(sport=53,dport=1000)/DNS(qr=1,"
 		"qd=DNSQR(qname=\"a.example\")/DNSQR(qname=\"b.example\",qtype=\"AAAA\"),"
 		"an=DNSRR(rrname=\"a.example\",rdata=\"1.2.3.4\")/DNSRR(rrname=\"b.example\","
@@ -712,7 +692,7 @@ static const char *const sprintf_bad[] = {
 
 static void test_sprintf(void **state)
 {
-	struct gn_packet *p = parse(TCP_EXPR);
+	struct gn_packet *p = parse_ok(TCP_EXPR);
 	struct gn_packet *q = dissected(p);
 
 	(void)state;
@@ -743,7 +723,7 @@ static void test_sprintf(void **state)
 /* layer.sprintf() looks at that layer and the ones above it. */
 static void test_sprintf_layer(void **state)
 {
-	struct gn_packet *p = parse("IP(src=\"10.0.0.1\",dst=\"10.0.0.2\")/IP(src=\"9.9.9.9\","
+	struct gn_packet *p = parse_ok("IP(src=\"10.0.0.1\",dst=\"10.0.0.2\")/IP(src=\"9.9.9.9\","
 				    "dst=\"8.8.8.8\")/UDP(sport=7,dport=9)");
 	struct gn_packet *q = dissected(p);
 	const char *f1 = "%IP.src% {IP:ip} {ICMP:icmp} %IP:2.src%";
@@ -768,7 +748,7 @@ static void test_sprintf_layer(void **state)
 /* %.time%: "%H:%M:%S.%06i" of the capture time, local time. */
 static void test_sprintf_time(void **state)
 {
-	struct gn_packet *p = parse("IP()");
+	struct gn_packet *p = parse_ok("IP()");
 
 	(void)state;
 	setenv("TZ", "UTC", 1);
@@ -782,9 +762,9 @@ static void test_sprintf_time(void **state)
 
 static void test_json(void **state)
 {
-	struct gn_packet *p = parse("IP(src=\"10.0.0.1\",dst=\"10.0.0.2\")/UDP(sport=1234,dport=53)");
+	struct gn_packet *p = parse_ok("IP(src=\"10.0.0.1\",dst=\"10.0.0.2\")/UDP(sport=1234,dport=53)");
 	struct gn_packet *q = dissected(p);
-	struct gn_packet *o = parse("IP(src=\"1.2.3.4\",ttl=[1,2],id=(3,7),dst=\"10.0.0.0/30\","
+	struct gn_packet *o = parse_ok("IP(src=\"1.2.3.4\",ttl=[1,2],id=(3,7),dst=\"10.0.0.0/30\","
 				    "options=[IPOption_NOP(),IPOption_RR(routers=[\"1.1.1.1\"])])"
 				    "/Raw(load=b\"a\\x00\\\"\")");
 	struct gn_packet *e = gn_packet_new();
@@ -842,7 +822,7 @@ static void field_is(const struct gn_layer *l, const char *name, enum gn_repr r,
 
 static void test_format_field(void **state)
 {
-	struct gn_packet *p = parse("IP(src=\"9.9.9.9\",tos=0x10,ttl=[1,(5,7)],dst=\"10.1.0.0/16\")"
+	struct gn_packet *p = parse_ok("IP(src=\"9.9.9.9\",tos=0x10,ttl=[1,(5,7)],dst=\"10.1.0.0/16\")"
 				    "/TCP(sport=RandShort())");
 	const struct gn_layer *ip = &p->layers[0], *tcp = &p->layers[1];
 

@@ -217,18 +217,61 @@ static inline void exercise(const struct gn_packet *p)
 	gn_arena_free(a);
 }
 
-/* Scapy's first(bytes.fromhex(hex)): the bytes dissected as first, with no
- * byte lost (the layers reach the end). */
+/* bytes[0..n) dissected as first, with no byte lost (the layers reach the
+ * end); the bytes must outlive the packet. */
+static inline struct gn_packet *dissect_ok(const struct gn_proto *first, const uint8_t *bytes,
+					   size_t n)
+{
+	struct gn_packet *p = gn_packet_new();
+
+	assert_non_null(p);
+	assert_int_equal(gn_dissect(p, first, bytes, n), 0);
+	assert_int_equal(covered(p), n);
+	return p;
+}
+
+/* Scapy's first(bytes.fromhex(hex)), with no byte lost. */
 static inline struct gn_packet *dissect_hex(const struct gn_proto *first, const char *hex)
 {
 	static uint8_t buf[4096];
-	struct gn_packet *p = gn_packet_new();
 	size_t n = unhex(hex, buf, sizeof(buf));
 
+	return dissect_ok(first, buf, n);
+}
+
+/* Bad bytes: a copy of exactly n of them (so that ASan sees any read past
+ * the end) dissected as first, every reader run over whatever the dissector
+ * made of them, and the layers claiming no more bytes than there are. */
+static inline void dissect_hostile(const struct gn_proto *first, const uint8_t *bytes, size_t n)
+{
+	uint8_t *copy = malloc(n ? n : 1);
+	struct gn_packet *p = gn_packet_new();
+	size_t total = 0;
+
+	assert_non_null(copy);
 	assert_non_null(p);
-	assert_int_equal(gn_dissect(p, first, buf, n), 0);
-	assert_int_equal(covered(p), n);
-	return p;
+	memcpy(copy, bytes, n);
+	assert_int_equal(gn_dissect(p, first, copy, n), 0);
+	for (unsigned k = 0; k < p->n; k++)
+		total += p->layers[k].hdr_len;
+	assert_true(total <= n);
+	exercise(p);
+	gn_packet_free(p);
+	free(copy);
+}
+
+/* Random damage with a fixed seed, so that a failure repeats: 1 to 4 bytes
+ * of buf[from..n) get random values. */
+static inline void damage(uint8_t *buf, size_t from, size_t n, uint32_t *seed)
+{
+	unsigned flips;
+
+	*seed = *seed * 1103515245 + 12345;
+	flips = 1 + (*seed >> 16) % 4;
+	for (unsigned k = 0; k < flips; k++) {
+		*seed = *seed * 1103515245 + 12345;
+		buf[from + (*seed >> 8) % (n - from)] = (uint8_t)(*seed >> 24);
+	}
 }
 
 #endif

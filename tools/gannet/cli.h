@@ -24,6 +24,24 @@ int gn_cmd_write(int argc, char **argv);
 int gn_cmd_read(int argc, char **argv);
 int gn_cmd_dissect(int argc, char **argv);
 int gn_cmd_ls(int argc, char **argv);
+int gn_cmd_sniff(int argc, char **argv);
+int gn_cmd_sendp(int argc, char **argv);
+int gn_cmd_srp(int argc, char **argv);
+int gn_cmd_srp1(int argc, char **argv);
+int gn_cmd_ifaces(int argc, char **argv);
+int gn_cmd_route(int argc, char **argv);
+int gn_cmd_neigh(int argc, char **argv);
+
+/* ---- live.c: what sniff and sendp share --------------------------------- */
+
+/* The signal (SIGINT, SIGTERM) that asked to stop, once gn_cli_catch_stop
+ * has been called; 0 until then. */
+extern volatile sig_atomic_t gn_cli_stop;
+void gn_cli_catch_stop(void);
+/* The interface of the default route into buf[n]; < 0 (reported) if none. */
+int gn_cli_default_iface(char *buf, size_t n);
+/* A number > 0, fractions allowed (seconds, packets/s); false if s is not one. */
+bool gn_cli_parse_positive(const char *s, double *out);
 
 /* ---- usage.c ---------------------------------------------------------- */
 

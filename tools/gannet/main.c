@@ -22,6 +22,13 @@ static const struct gn_cli_cmd cmds[] = {
 	{ "read",    gn_cmd_read },
 	{ "dissect", gn_cmd_dissect },
 	{ "ls",      gn_cmd_ls },
+	{ "sniff",   gn_cmd_sniff },
+	{ "sendp",   gn_cmd_sendp },
+	{ "srp",     gn_cmd_srp },
+	{ "srp1",    gn_cmd_srp1 },
+	{ "ifaces",  gn_cmd_ifaces },
+	{ "route",   gn_cmd_route },
+	{ "neigh",   gn_cmd_neigh },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -10,8 +10,10 @@
 #include <gannet/expr.h>
 #include <gannet/output.h>
 #include <gannet/pcap.h>
+#include <gannet/netlink.h>
 #include <gannet/io.h>
 #include <gannet/match.h>
+#include <gannet/sr.h>
 
 #define GN_VERSION "0.1.0"
 

@@ -7,6 +7,8 @@
 #ifndef GANNET_IO_H
 #define GANNET_IO_H
 
+#include <signal.h>
+
 #include <gannet/pcap.h>
 
 #ifdef __cplusplus
@@ -14,6 +16,15 @@ extern "C" {
 #endif
 
 struct gn_io;
+
+/* How the afpacket backend sends: batched sendmmsg, or a PACKET_TX_RING the
+ * kernel walks in one send().  The default is the one measured faster (see
+ * README, "Sending"). */
+enum gn_io_tx_mode {
+	GN_IO_TX_DEFAULT = 0,
+	GN_IO_TX_MMSG,
+	GN_IO_TX_RING,
+};
 
 struct gn_io_opts {
 	size_t sz;                    /* sizeof(struct gn_io_opts), libbpf's opts pattern */
@@ -29,6 +40,7 @@ struct gn_io_opts {
 	unsigned block_count;         /* 0 = 64 */
 	unsigned block_timeout_ms;    /* 0 = 10 */
 	bool outgoing;                /* also deliver frames this host sends (PACKET_OUTGOING) */
+	enum gn_io_tx_mode tx_mode;
 };
 
 struct gn_io_stats {
@@ -51,6 +63,44 @@ int gn_io_recv(struct gn_io *io, struct gn_frame *frames, unsigned max, int time
 int gn_io_send(struct gn_io *io, const struct gn_frame *frames, unsigned n);
 int gn_io_stats(struct gn_io *io, struct gn_io_stats *st);
 void gn_io_close(struct gn_io *io);
+/* What the last failed gn_io_recv or gn_io_send was about, naming the
+ * interface ("veth0: interface went away"); "" when nothing failed. */
+const char *gn_io_errmsg(const struct gn_io *io);
+
+/* One of the interfaces opened, in the order of opts.ifaces. */
+struct gn_io_iface {
+	char name[16];      /* IF_NAMESIZE */
+	int ifindex;
+	int linktype;       /* DLT_* of its frames */
+	unsigned mtu;
+};
+/* Interface i (0-based); -ENOENT past the last. */
+int gn_io_iface(const struct gn_io *io, unsigned i, struct gn_io_iface *out);
+
+/* ---- the sniff loop ----------------------------------------------------- */
+
+/* Called for every frame: f, and p dissected from it when opts.dissect
+ * (else NULL); both valid during the call only.  Return 0 to go on, > 0 to
+ * stop the loop (successfully), < 0 to stop it with that error. */
+typedef int (*gn_sniff_fn)(void *ctx, const struct gn_frame *f, struct gn_packet *p);
+
+struct gn_sniff_opts {
+	size_t sz;                          /* sizeof(struct gn_sniff_opts) */
+	uint64_t count;                     /* stop after this many frames; 0 = no limit */
+	uint64_t timeout_ms;                /* stop after this long; 0 = no limit */
+	const volatile sig_atomic_t *stop;  /* stop once *stop (set by a signal handler) */
+	bool dissect;                       /* dissect each frame for the callback */
+	/* Called after each burst of frames, before waiting for more (the place
+	 * to flush output); a non-zero return stops as fn's does.  May be NULL. */
+	int (*burst_end)(void *ctx);
+};
+
+/* Receive from io and hand every frame to fn until count, timeout, *stop or
+ * fn says stop: 0 then.  A signal that does not set *stop is waited through.
+ * On a receive error, that error (-ENODEV when an interface went away) with
+ * err saying what; fn's own negative return is passed back as it is. */
+int gn_sniff(struct gn_io *io, const struct gn_sniff_opts *opts, gn_sniff_fn fn, void *ctx,
+	     struct gn_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * gannet sendp: every packet of an expression out of an interface at layer
+ * 2, as Scapy's sendp(): -c repeats the whole set, --loop until Ctrl-C,
+ * --inter and --rate pace it.
+ *
+ * Pacing uses absolute deadlines (packet k is due at start + k * period),
+ * so sleeping late never adds up to drift; the last SPIN_NS before one are
+ * spun.  When sending falls behind (the period is shorter than a send), the
+ * packets already due go out together in one batch.
+ * Without pacing, batches are as big as the backend takes.
+ *
+ * A set sent more than once is built once when nothing in it is random:
+ * later rounds send the stored bytes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define SEND_BATCH 256
+#define CACHE_MAX_BYTES ((size_t)64 << 20)
+#define CACHE_MAX_FRAMES ((size_t)1 << 20)
+/* The last stretch before a deadline is waited out spinning: a sleep
+ * wakes up tens of microseconds late on a busy machine. */
+#define SPIN_NS 20000
+#define PROGRESS_AFTER_NS 1000000000LL
+#define PROGRESS_EVERY_NS 250000000LL
+
+/* The built bytes of the first round, for the rounds after it. */
+struct cache {
+	bool on;            /* still collecting, or complete and in use */
+	uint8_t *buf;
+	size_t len, cap;
+	size_t *off;
+	uint32_t *lens;
+	size_t n, capn;
+};
+
+struct sender {
+	struct gn_io *io;
+	struct gn_arena *arena;     /* bytes of the frames built for the batch */
+	struct gn_frame batch[SEND_BATCH];
+	unsigned nb;
+	uint64_t queued;            /* frames handed to queue(): sent + nb */
+	uint64_t sent;
+	double period_ns;           /* 0: as fast as possible */
+	int64_t t0;
+	bool tty;                   /* a live progress line on stderr */
+	bool progress_shown;
+	int64_t next_progress;
+	int status;                 /* GN_EXIT_FAIL once something failed */
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void progress(struct sender *s)
+{
+	int64_t now, el;
+
+	if (!s->tty)
+		return;
+	now = now_ns();
+	el = now - s->t0;
+	if (el < PROGRESS_AFTER_NS || now < s->next_progress)
+		return;
+	s->next_progress = now + PROGRESS_EVERY_NS;
+	s->progress_shown = true;
+	fprintf(stderr, "\rSent %llu packets (%.0f packets/s)\033[K",
+		(unsigned long long)s->sent, (double)s->sent * 1e9 / (double)el);
+	fflush(stderr);
+}
+
+/* Send the batch; false when sending has to stop (error or signal). */
+static bool flush(struct sender *s)
+{
+	unsigned off = 0;
+
+	while (off < s->nb) {
+		int rc = gn_io_send(s->io, s->batch + off, s->nb - off);
+
+		if (rc == -EINTR) {
+			if (gn_cli_stop)
+				return false;
+			continue;
+		}
+		if (rc < 0) {
+			const char *msg = gn_io_errmsg(s->io);
+
+			gn_cli_err("sendp: %s", *msg ? msg : gn_strerror(rc));
+			s->status = GN_EXIT_FAIL;
+			return false;
+		}
+		off += (unsigned)rc;
+		s->sent += (unsigned)rc;
+	}
+	s->nb = 0;
+	progress(s);
+	return true;
+}
+
+static bool sleep_until(int64_t t)
+{
+	int64_t wake = t - SPIN_NS;
+	struct timespec ts = { .tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000 };
+
+	if (wake > now_ns())
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			if (gn_cli_stop)
+				return false;
+	while (now_ns() < t)
+		if (gn_cli_stop)
+			return false;
+	return true;
+}
+
+/* One frame to send: wait for its deadline (sending what was due before
+ * it first), then into the batch. */
+static bool queue(struct sender *s, const uint8_t *data, size_t len)
+{
+	struct gn_frame *f;
+
+	if (gn_cli_stop)
+		return false;
+	if (s->period_ns > 0) {
+		int64_t due = s->t0 + (int64_t)((double)s->queued * s->period_ns);
+
+		if (now_ns() < due && (!flush(s) || !sleep_until(due)))
+			return false;
+	}
+	f = &s->batch[s->nb++];
+	memset(f, 0, sizeof(*f));
+	f->data = data;
+	f->meta.cap_len = f->meta.wire_len = (uint32_t)len;
+	s->queued++;
+	return s->nb < SEND_BATCH || flush(s);
+}
+
+static void cache_free(struct cache *c)
+{
+	free(c->buf);
+	free(c->off);
+	free(c->lens);
+	memset(c, 0, sizeof(*c));
+}
+
+static void cache_add(struct cache *c, const uint8_t *data, size_t len)
+{
+	if (!c->on)
+		return;
+	if (c->n == CACHE_MAX_FRAMES || c->len + len > CACHE_MAX_BYTES) {
+		cache_free(c);  /* too big: later rounds build again */
+		return;
+	}
+	if (c->len + len > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1 << 16;
+		uint8_t *b;
+
+		while (cap < c->len + len)
+			cap *= 2;
+		b = realloc(c->buf, cap);
+		if (!b) {
+			cache_free(c);
+			return;
+		}
+		c->buf = b;
+		c->cap = cap;
+	}
+	if (c->n == c->capn) {
+		size_t capn = c->capn ? c->capn * 2 : 256;
+		size_t *off = realloc(c->off, capn * sizeof(*off));
+		uint32_t *lens;
+
+		if (off)
+			c->off = off;
+		lens = off ? realloc(c->lens, capn * sizeof(*lens)) : NULL;
+		if (!lens) {
+			cache_free(c);
+			return;
+		}
+		c->lens = lens;
+		c->capn = capn;
+	}
+	memcpy(c->buf + c->len, data, len);
+	c->off[c->n] = c->len;
+	c->lens[c->n++] = (uint32_t)len;
+	c->len += len;
+}
+
+/* Rand*() and fuzz() draw new values for every packet: such a set cannot
+ * be sent again from stored bytes. */
+static bool value_random(const struct gn_value *v, unsigned depth);
+
+static bool packet_random(const struct gn_packet *p, unsigned depth)
+{
+	for (unsigned k = 0; k < p->n; k++) {
+		const struct gn_layer *l = &p->layers[k];
+
+		for (unsigned i = 0; i < l->proto->nfields; i++) {
+			if (l->state[i] & GN_FS_FUZZ)
+				return true;
+			if ((l->state[i] & GN_FS_SET) && value_random(&l->vals[i], depth))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool value_random(const struct gn_value *v, unsigned depth)
+{
+	if (depth > 16)
+		return true;  /* deeper than anything sane: do not cache */
+	switch (v->type) {
+	case GN_V_RAND:
+		return true;
+	case GN_V_PKT:
+		return packet_random(v->pkt, depth + 1);
+	case GN_V_LIST:
+	case GN_V_TUPLE:
+	case GN_V_SET:
+	case GN_V_RANGE:
+		for (uint32_t i = 0; i < v->len; i++)
+			if (value_random(&v->items[i], depth + 1))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* One round from the templates: expand, build, queue.  false: stop. */
+static bool send_built(struct sender *s, struct gn_packet **tmpls, size_t ntmpls,
+		       struct gn_packet *pkt, struct cache *c)
+{
+	for (size_t t = 0; t < ntmpls; t++) {
+		struct gn_expander *x;
+		uint64_t nth = 0;
+		bool go = true;
+		int rc;
+
+		rc = gn_expand_new(tmpls[t], &x);
+		if (rc < 0) {
+			gn_cli_err("sendp: cannot expand the expression: %s", gn_strerror(rc));
+			s->status = GN_EXIT_FAIL;
+			return false;
+		}
+		while (go && (rc = gn_expand_next(x, pkt)) == 1) {
+			uint8_t *data;
+			size_t len;
+
+			nth++;
+			/* The frames of the batch live in the arena until sent. */
+			if (!s->nb)
+				gn_arena_reset(s->arena);
+			rc = gn_build(pkt, s->arena, &data, &len);
+			if (rc < 0) {
+				gn_cli_err("sendp: cannot build packet %llu: %s",
+					   (unsigned long long)nth, gn_strerror(rc));
+				s->status = GN_EXIT_FAIL;
+				go = false;
+				break;
+			}
+			cache_add(c, data, len);
+			go = queue(s, data, len);
+		}
+		if (go && rc < 0) {
+			gn_cli_err("sendp: cannot expand packet %llu: %s",
+				   (unsigned long long)nth + 1, gn_strerror(rc));
+			s->status = GN_EXIT_FAIL;
+			go = false;
+		}
+		gn_expand_free(x);
+		if (!go)
+			return false;
+	}
+	return true;
+}
+
+static bool send_cached(struct sender *s, const struct cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!queue(s, c->buf + c->off[i], c->lens[i]))
+			return false;
+	return true;
+}
+
+/* The expressions: the words of the command line, or one per line of stdin. */
+static int parse_templates(int argc, char **argv, struct gn_packet ***out, size_t *nout)
+{
+	struct gn_packet **t = NULL;
+	size_t n = 0;
+	struct gn_error err = { 0 };
+	char *text, *line = NULL;
+	size_t cap = 0;
+	unsigned long lineno = 0;
+	int status = GN_EXIT_OK;
+
+	if (!(argc == 1 && !strcmp(argv[0], "-"))) {
+		t = calloc(1, sizeof(*t));
+		text = gn_cli_join(argc, argv);
+		if (!t || !text) {
+			free(t);
+			free(text);
+			gn_cli_err("out of memory");
+			return GN_EXIT_FAIL;
+		}
+		if (gn_parse(text, &t[0], &err) < 0) {
+			gn_cli_expr_err(NULL, text, &err);
+			status = GN_EXIT_USAGE;
+		} else {
+			n = 1;
+		}
+		free(text);
+		*out = t;
+		*nout = n;
+		return status;
+	}
+	while (getline(&line, &cap, stdin) >= 0) {
+		struct gn_packet **nt;
+		char where[32];
+
+		lineno++;
+		text = gn_cli_line(line);
+		if (!text)
+			continue;
+		nt = realloc(t, (n + 1) * sizeof(*t));
+		if (!nt) {
+			gn_cli_err("out of memory");
+			status = GN_EXIT_FAIL;
+			break;
+		}
+		t = nt;
+		memset(&err, 0, sizeof(err));
+		if (gn_parse(text, &t[n], &err) < 0) {
+			snprintf(where, sizeof(where), "line %lu", lineno);
+			gn_cli_expr_err(where, text, &err);
+			status = GN_EXIT_USAGE;
+			continue;
+		}
+		n++;
+	}
+	free(line);
+	*out = t;
+	*nout = n;
+	return status;
+}
+
+enum { OPT_LOOP = 256, OPT_INTER, OPT_RATE, OPT_TX_MODE, OPT_QDISC_BYPASS };
+
+int gn_cmd_sendp(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "iface",        required_argument, NULL, 'i' },
+		{ "count",        required_argument, NULL, 'c' },
+		{ "loop",         no_argument,       NULL, OPT_LOOP },
+		{ "inter",        required_argument, NULL, OPT_INTER },
+		{ "rate",         required_argument, NULL, OPT_RATE },
+		{ "tx-mode",      required_argument, NULL, OPT_TX_MODE },
+		{ "qdisc-bypass", no_argument,       NULL, OPT_QDISC_BYPASS },
+		{ "help",         no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = argv[0], *iface = NULL;
+	struct gn_io_opts o = { .sz = sizeof(o), .tx = true };
+	struct sender s = { .status = GN_EXIT_OK };
+	struct cache c = { 0 };
+	struct gn_packet **tmpls = NULL, *pkt = NULL;
+	struct gn_error err = { 0 };
+	char dflt[IF_NAMESIZE];
+	size_t ntmpls = 0;
+	uint64_t rounds = 1, v;
+	bool loop = false, count_given = false, go = true;
+	double inter = 0, rate = 0;
+	int opt, rc, status;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":i:c:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			iface = optarg;
+			break;
+		case 'c':
+			if (!gn_cli_parse_u64(optarg, &v) || !v)
+				return gn_cli_usage_error(cmd, "%s: bad count '%s'", cmd, optarg);
+			rounds = v;
+			count_given = true;
+			break;
+		case OPT_LOOP:
+			loop = true;
+			break;
+		case OPT_INTER:
+			if (!gn_cli_parse_positive(optarg, &inter))
+				return gn_cli_usage_error(cmd, "%s: bad interval '%s' (seconds > 0)", cmd,
+							  optarg);
+			break;
+		case OPT_RATE:
+			if (!gn_cli_parse_positive(optarg, &rate))
+				return gn_cli_usage_error(cmd, "%s: bad rate '%s' (packets/s > 0)", cmd,
+							  optarg);
+			break;
+		case OPT_TX_MODE:
+			if (!strcmp(optarg, "mmsg"))
+				o.tx_mode = GN_IO_TX_MMSG;
+			else if (!strcmp(optarg, "ring"))
+				o.tx_mode = GN_IO_TX_RING;
+			else
+				return gn_cli_usage_error(cmd, "%s: unknown send mode '%s' (mmsg, ring)",
+							  cmd, optarg);
+			break;
+		case OPT_QDISC_BYPASS:
+			o.qdisc_bypass = true;
+			break;
+		case 'h':
+			gn_cli_help(cmd, stdout);
+			return GN_EXIT_OK;
+		default:
+			return gn_cli_bad_option(cmd, opt, argc, argv);
+		}
+	}
+	if (loop && count_given)
+		return gn_cli_usage_error(cmd, "%s: -c and --loop do not go together", cmd);
+	if (inter > 0 && rate > 0)
+		return gn_cli_usage_error(cmd, "%s: --inter and --rate do not go together", cmd);
+	if (optind >= argc)
+		return gn_cli_usage_error(cmd, "%s: missing packet expression", cmd);
+
+	status = parse_templates(argc - optind, argv + optind, &tmpls, &ntmpls);
+	if (status)
+		goto out;
+	if (!iface) {
+		if (gn_cli_default_iface(dflt, sizeof(dflt)) < 0) {
+			status = GN_EXIT_FAIL;
+			goto out;
+		}
+		iface = dflt;
+	}
+	o.ifaces = &iface;
+	o.nifaces = 1;
+	rc = gn_io_open("afpacket", &o, &s.io, &err);
+	if (rc < 0) {
+		gn_cli_err("%s", err.code ? err.msg : gn_strerror(rc));
+		status = GN_EXIT_FAIL;
+		goto out;
+	}
+	pkt = gn_packet_new();
+	s.arena = gn_arena_new(1 << 16);
+	if (!pkt || !s.arena) {
+		gn_cli_err("out of memory");
+		status = GN_EXIT_FAIL;
+		goto out;
+	}
+	c.on = loop || rounds > 1;
+	for (size_t t = 0; t < ntmpls && c.on; t++)
+		c.on = !packet_random(tmpls[t], 0);
+	s.period_ns = inter > 0 ? inter * 1e9 : rate > 0 ? 1e9 / rate : 0;
+	/* Deadlines are kept to the microsecond, not the default 50 us slack. */
+	if (s.period_ns > 0)
+		prctl(PR_SET_TIMERSLACK, 1UL);
+	s.tty = isatty(STDERR_FILENO);
+	gn_cli_catch_stop();
+
+	s.t0 = now_ns();
+	for (uint64_t r = 0; go && (loop || r < rounds); r++) {
+		if (r && c.on)
+			go = send_cached(&s, &c);
+		else
+			go = send_built(&s, tmpls, ntmpls, pkt, &c);
+		/* An expression that stands for no packet: nothing to repeat. */
+		if (!s.queued)
+			break;
+	}
+	if (s.status == GN_EXIT_OK && !gn_cli_stop)
+		flush(&s);
+	if (s.progress_shown)
+		fputs("\r\033[K", stderr);
+	gn_sb_printf(&gn_out, "Sent %llu packets.\n", (unsigned long long)s.sent);
+	status = s.status;
+	/* Ctrl-C is how --loop ends; anything else it cut short says so. */
+	if (!status && gn_cli_stop && !loop)
+		status = 128 + gn_cli_stop;
+out:
+	gn_io_close(s.io);
+	gn_arena_free(s.arena);
+	gn_packet_free(pkt);
+	for (size_t t = 0; t < ntmpls; t++)
+		gn_packet_free(tmpls[t]);
+	free(tmpls);
+	cache_free(&c);
+	return status;
+}

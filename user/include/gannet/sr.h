@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sr: send probes and pair every reply with the probe it answers, with
+ * Scapy's semantics (timeout after the last send, retry, inter, multi),
+ * on any backend that both sends and receives.
+ */
+#ifndef GANNET_SR_H
+#define GANNET_SR_H
+
+#include <signal.h>
+
+#include <gannet/io.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct gn_sr_opts {
+	size_t sz;            /* sizeof(struct gn_sr_opts) */
+	double timeout;       /* seconds to wait after the last send; <= 0: 2 s */
+	int retry;            /* > 0: send unanswered probes again this many times;
+			       * < 0: until -retry rounds in a row bring no new answer */
+	double inter;         /* seconds between two sends */
+	bool multi;           /* keep collecting answers for answered probes */
+	bool stop_when_done;  /* stop as soon as every probe is answered (not with multi) */
+	const volatile sig_atomic_t *stop;  /* Ctrl-C: stop, keeping what came */
+};
+
+struct gn_sr_pair {
+	const struct gn_packet *probe;  /* as sent (dissected from its bytes) */
+	struct gn_packet *reply;
+	int64_t sent_ns;
+	int64_t recv_ns;
+};
+
+struct gn_sr_result {
+	struct gn_sr_pair *pairs;        /* in the order the answers came */
+	size_t npairs;
+	struct gn_packet **unanswered;   /* probes, in the order given */
+	size_t nunanswered;
+	uint64_t received;               /* frames seen, answers or not */
+	uint64_t sent;                   /* frames sent, retries included */
+	struct gn_arena *arena;          /* holds the replies */
+	struct gn_packet **probes;       /* every probe as sent (owned) */
+	size_t nprobes;
+};
+
+/*
+ * Build and send every probe through io (which must have been opened with
+ * rx and tx on the interface the probes leave by), collect the answers.
+ * Probes are concrete packets starting with a layer-2 class (srp) or any
+ * class the io sends as it is.  Fills res (free with gn_sr_result_free).
+ */
+int gn_sr(struct gn_io *io, struct gn_packet *const *probes, size_t n,
+	  const struct gn_sr_opts *opts, struct gn_sr_result *res, struct gn_error *err);
+void gn_sr_result_free(struct gn_sr_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
