@@ -11,7 +11,8 @@
 
 enum { F_HWTYPE, F_PTYPE, F_HWLEN, F_PLEN, F_OP, F_HWSRC, F_PSRC, F_HWDST, F_PDST };
 
-static const struct gn_enum hardware_types[] = {
+/* Scapy's HARDWARE_TYPES (scapy.layers.l2), shared with BOOTP's htype */
+const struct gn_enum gn_hardware_types[] = {
 	{ 1, "Ethernet (10Mb)" }, { 2, "Ethernet (3Mb)" }, { 3, "AX.25" },
 	{ 4, "Proteon ProNET Token Ring" }, { 5, "Chaos" }, { 6, "IEEE 802 Networks" },
 	{ 7, "ARCNET" }, { 8, "Hyperchannel" }, { 9, "Lanstar" },
@@ -115,7 +116,7 @@ static const struct gn_field_ops arp_addr_kind = {
 
 static const struct gn_field arp_fields[] = {
 	{ .name = "hwtype", .ops = &gn_kind_enum, .bits = 16, .link = -1, .dflt = 1,
-	  .names = hardware_types, .flags = GN_FF_HEX },
+	  .names = gn_hardware_types, .flags = GN_FF_HEX },
 	{ .name = "ptype", .ops = &gn_kind_enum, .bits = 16, .link = -1, .dflt = 0x800,
 	  .names = gn_ether_types, .flags = GN_FF_HEX },
 	GN_LENFIELD("hwlen", 8, F_HWSRC),

@@ -39,17 +39,6 @@ static const struct gn_enum bootp_ops[] = {
 	{ 1, "BOOTREQUEST" }, { 2, "BOOTREPLY" }, { 0, NULL },
 };
 
-/* Scapy's HARDWARE_TYPES (scapy.layers.l2) */
-static const struct gn_enum hardware_types[] = {
-	{ 1, "Ethernet (10Mb)" }, { 2, "Ethernet (3Mb)" }, { 3, "AX.25" },
-	{ 4, "Proteon ProNET Token Ring" }, { 5, "Chaos" }, { 6, "IEEE 802 Networks" },
-	{ 7, "ARCNET" }, { 8, "Hyperchannel" }, { 9, "Lanstar" },
-	{ 10, "Autonet Short Address" }, { 11, "LocalTalk" }, { 12, "LocalNet" },
-	{ 13, "Ultra link" }, { 14, "SMDS" }, { 15, "Frame relay" }, { 16, "ATM" },
-	{ 17, "HDLC" }, { 18, "Fibre Channel" }, { 19, "ATM" }, { 20, "Serial Line" },
-	{ 21, "ATM" }, { 0, NULL },
-};
-
 static const struct gn_enum dhcp_types[] = {
 	{ 1, "discover" }, { 2, "offer" }, { 3, "request" }, { 4, "decline" }, { 5, "ack" },
 	{ 6, "nak" }, { 7, "release" }, { 8, "inform" }, { 9, "force_renew" },
@@ -190,7 +179,7 @@ static const struct gn_field_ops bootp_kind_options = {
 
 static const struct gn_field bootp_fields[] = {
 	[F_OP] = GN_ENUM("op", 8, 1, bootp_ops),
-	[F_HTYPE] = GN_ENUM("htype", 8, 1, hardware_types),
+	[F_HTYPE] = GN_ENUM("htype", 8, 1, gn_hardware_types),
 	[F_HLEN] = GN_BYTE("hlen", 6),
 	[F_HOPS] = GN_BYTE("hops", 0),
 	[F_XID] = GN_XINT("xid", 0),

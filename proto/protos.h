@@ -107,6 +107,7 @@ static inline struct gn_value *gn_new_items(struct gn_arena *a, size_t n)
 
 /* --- appended by each proto file's author below --- */
 extern const struct gn_enum gn_ether_types[];
+extern const struct gn_enum gn_hardware_types[];
 
 /* proto/ip.c, proto/ipv6.c (declared here by proto/sll.c, which binds to them) */
 extern const struct gn_proto gn_proto_ip;

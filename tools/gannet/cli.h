@@ -40,6 +40,9 @@ extern volatile sig_atomic_t gn_cli_stop;
 void gn_cli_catch_stop(void);
 /* The interface of the default route into buf[n]; < 0 (reported) if none. */
 int gn_cli_default_iface(char *buf, size_t n);
+/* Open the afpacket backend on one interface (iface, or the default route's
+ * when NULL) with options o; reports what failed.  Returns an exit status. */
+int gn_cli_open_one(const char *iface, struct gn_io_opts *o, struct gn_io **io);
 /* A number > 0, fractions allowed (seconds, packets/s); false if s is not one. */
 bool gn_cli_parse_positive(const char *s, double *out);
 

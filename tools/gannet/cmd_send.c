@@ -377,13 +377,11 @@ int gn_cmd_sendp(int argc, char **argv)
 	struct sender s = { .status = GN_EXIT_OK };
 	struct cache c = { 0 };
 	struct gn_packet **tmpls = NULL, *pkt = NULL;
-	struct gn_error err = { 0 };
-	char dflt[IF_NAMESIZE];
 	size_t ntmpls = 0;
 	uint64_t rounds = 1, v;
 	bool loop = false, count_given = false, go = true;
 	double inter = 0, rate = 0;
-	int opt, rc, status;
+	int opt, status;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":i:c:h", opts, NULL)) != -1) {
@@ -439,21 +437,9 @@ int gn_cmd_sendp(int argc, char **argv)
 	status = parse_templates(argc - optind, argv + optind, &tmpls, &ntmpls);
 	if (status)
 		goto out;
-	if (!iface) {
-		if (gn_cli_default_iface(dflt, sizeof(dflt)) < 0) {
-			status = GN_EXIT_FAIL;
-			goto out;
-		}
-		iface = dflt;
-	}
-	o.ifaces = &iface;
-	o.nifaces = 1;
-	rc = gn_io_open("afpacket", &o, &s.io, &err);
-	if (rc < 0) {
-		gn_cli_err("%s", err.code ? err.msg : gn_strerror(rc));
-		status = GN_EXIT_FAIL;
+	status = gn_cli_open_one(iface, &o, &s.io);
+	if (status)
 		goto out;
-	}
 	pkt = gn_packet_new();
 	s.arena = gn_arena_new(1 << 16);
 	if (!pkt || !s.arena) {

@@ -107,7 +107,6 @@ static int run_sr(int argc, char **argv, bool first_only)
 	struct gn_error err = { 0 };
 	enum gn_cli_fmt fmt = GN_FMT_SUMMARY;
 	bool json = false;
-	char dflt[IF_NAMESIZE];
 	int opt, rc, status;
 
 	opterr = 0;
@@ -156,21 +155,9 @@ static int run_sr(int argc, char **argv, bool first_only)
 	status = gn_cli_gen_run(&g, argc - optind, argv + optind);
 	if (status)
 		goto out;
-	if (!iface) {
-		if (gn_cli_default_iface(dflt, sizeof(dflt)) < 0) {
-			status = GN_EXIT_FAIL;
-			goto out;
-		}
-		iface = dflt;
-	}
-	o.ifaces = &iface;
-	o.nifaces = 1;
-	rc = gn_io_open("afpacket", &o, &io, &err);
-	if (rc < 0) {
-		gn_cli_err("%s", err.code ? err.msg : gn_strerror(rc));
-		status = GN_EXIT_FAIL;
+	status = gn_cli_open_one(iface, &o, &io);
+	if (status)
 		goto out;
-	}
 	gn_cli_catch_stop();
 	rc = gn_sr(io, ps.v, ps.n, &so, &res, &err);
 	if (rc < 0) {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <net/if.h>
+
 #include "cli.h"
 
 volatile sig_atomic_t gn_cli_stop;
@@ -74,4 +76,28 @@ int gn_cli_default_iface(char *buf, size_t n)
 		return -ENODEV;
 	}
 	return 0;
+}
+
+int gn_cli_open_one(const char *iface, struct gn_io_opts *o, struct gn_io **io)
+{
+	char dflt[IF_NAMESIZE];
+	struct gn_error err = { 0 };
+	int rc;
+
+	if (!iface) {
+		if (gn_cli_default_iface(dflt, sizeof(dflt)) < 0)
+			return GN_EXIT_FAIL;
+		iface = dflt;
+	}
+	o->ifaces = &iface;
+	o->nifaces = 1;
+	rc = gn_io_open("afpacket", o, io, &err);
+	/* the backend has copied what it needs of the names */
+	o->ifaces = NULL;
+	o->nifaces = 0;
+	if (rc < 0) {
+		gn_cli_err("%s", err.code ? err.msg : gn_strerror(rc));
+		return GN_EXIT_FAIL;
+	}
+	return GN_EXIT_OK;
 }
