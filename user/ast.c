@@ -841,77 +841,73 @@ static int seq_next(struct parser *p, enum tok_type closer, char close_c, char o
 	return -1;
 }
 
-/* ( ... ): Python's rules, (x) is x, (x,) a 1-tuple, () the empty tuple. */
-static struct gn_ast *parse_paren(struct parser *p)
+/* The values between an opening bracket (the current token) and its closer,
+ * comma-separated, trailing comma allowed; *comma tells whether any comma
+ * was seen, which is what makes (x,) a tuple. */
+static bool parse_seq(struct parser *p, enum tok_type closer, char close_c, char open_c,
+		      struct vec *v, bool *comma)
 {
 	int col = p->tok.col;
-	struct vec v = { 0 };
-	bool comma = false;
-	struct gn_ast *x;
 
+	*comma = false;
 	if (!enter(p, col))
-		return NULL;
+		return false;
 	next(p);
-	if (p->tok.type == T_RP) {
+	if (p->tok.type == closer) {
 		next(p);
 	} else {
 		for (;;) {
+			struct gn_ast *x = parse_expr(p);
 			int r;
 
-			x = parse_expr(p);
-			if (!x || !vec_push(p, &v, x))
-				return NULL;
-			r = seq_next(p, T_RP, ')', '(', col, &comma);
+			if (!x || !vec_push(p, v, x))
+				return false;
+			r = seq_next(p, closer, close_c, open_c, col, comma);
 			if (r < 0)
-				return NULL;
+				return false;
 			if (!r)
 				break;
 		}
 	}
 	p->depth--;
-	if (v.n == 1 && !comma)
-		return v.v[0];
-	x = node(p, GN_AST_TUPLE, col);
+	return true;
+}
+
+static struct gn_ast *seq_node(struct parser *p, enum gn_ast_type type, int col,
+			       const struct vec *v)
+{
+	struct gn_ast *x = node(p, type, col);
+
 	if (x) {
-		x->items = v.v;
-		x->n = v.n;
+		x->items = v->v;
+		x->n = v->n;
 	}
 	return x;
+}
+
+/* ( ... ): Python's rules, (x) is x, (x,) a 1-tuple, () the empty tuple. */
+static struct gn_ast *parse_paren(struct parser *p)
+{
+	int col = p->tok.col;
+	struct vec v = { 0 };
+	bool comma;
+
+	if (!parse_seq(p, T_RP, ')', '(', &v, &comma))
+		return NULL;
+	if (v.n == 1 && !comma)
+		return v.v[0];
+	return seq_node(p, GN_AST_TUPLE, col, &v);
 }
 
 static struct gn_ast *parse_list(struct parser *p)
 {
 	int col = p->tok.col;
 	struct vec v = { 0 };
-	bool comma = false;
-	struct gn_ast *x;
+	bool comma;
 
-	if (!enter(p, col))
+	if (!parse_seq(p, T_RB, ']', '[', &v, &comma))
 		return NULL;
-	next(p);
-	if (p->tok.type == T_RB) {
-		next(p);
-	} else {
-		for (;;) {
-			int r;
-
-			x = parse_expr(p);
-			if (!x || !vec_push(p, &v, x))
-				return NULL;
-			r = seq_next(p, T_RB, ']', '[', col, &comma);
-			if (r < 0)
-				return NULL;
-			if (!r)
-				break;
-		}
-	}
-	p->depth--;
-	x = node(p, GN_AST_LIST, col);
-	if (x) {
-		x->items = v.v;
-		x->n = v.n;
-	}
-	return x;
+	return seq_node(p, GN_AST_LIST, col, &v);
 }
 
 static bool kw_push(struct parser *p, struct gn_ast_kw **kw, unsigned *n, unsigned *cap,

@@ -42,17 +42,6 @@ static int keep_probe(void *ctx, const struct gn_packet *p, const uint8_t *data,
 	return 0;
 }
 
-static bool parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || v < 0)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int parse_int(const char *s, int *out)
 {
 	char *end;
@@ -116,7 +105,7 @@ static int run_sr(int argc, char **argv, bool first_only)
 			iface = optarg;
 			break;
 		case OPT_TIMEOUT:
-			if (!parse_seconds(optarg, &so.timeout) || so.timeout <= 0)
+			if (!gn_cli_parse_positive(optarg, &so.timeout))
 				return gn_cli_usage_error(cmd, "%s: bad timeout '%s' (seconds > 0)",
 							  cmd, optarg);
 			break;
@@ -126,8 +115,8 @@ static int run_sr(int argc, char **argv, bool first_only)
 							  optarg);
 			break;
 		case OPT_INTER:
-			if (!parse_seconds(optarg, &so.inter))
-				return gn_cli_usage_error(cmd, "%s: bad interval '%s' (seconds)", cmd,
+			if (!gn_cli_parse_positive(optarg, &so.inter))
+				return gn_cli_usage_error(cmd, "%s: bad interval '%s' (seconds > 0)", cmd,
 							  optarg);
 			break;
 		case OPT_MULTI:
