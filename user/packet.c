@@ -132,9 +132,14 @@ static int copy_layer(struct gn_packet *dst, const struct gn_layer *src)
 
 int gn_packet_append(struct gn_packet *dst, const struct gn_packet *src)
 {
+	return gn_packet_append_from(dst, src, 0);
+}
+
+int gn_packet_append_from(struct gn_packet *dst, const struct gn_packet *src, unsigned first)
+{
 	unsigned n = src->n;  /* src may be dst: copy only what was there */
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = first; i < n; i++) {
 		int err = copy_layer(dst, &src->layers[i]);
 
 		if (err)
@@ -150,6 +155,7 @@ struct gn_packet *gn_packet_copy_in(struct gn_arena *a, const struct gn_packet *
 	if (!c || gn_packet_append(c, p))
 		return NULL;
 	c->meta = p->meta;
+	c->match_flags = p->match_flags;
 	return c;
 }
 
@@ -164,6 +170,7 @@ struct gn_packet *gn_packet_copy(const struct gn_packet *p)
 		return NULL;
 	}
 	c->meta = p->meta;
+	c->match_flags = p->match_flags;
 	return c;
 }
 

@@ -38,6 +38,7 @@ struct run {
 	struct gn_matcher *m;
 	uint8_t **bytes;      /* built probes */
 	size_t *lens;
+	int *ifindex;         /* where each leaves */
 	int64_t *sent_ns;
 	bool *answered;
 	size_t pairs_cap;
@@ -74,6 +75,7 @@ static void on_hit(size_t id, void *ctx)
 	}
 	pr = &res->pairs[res->npairs];
 	pr->probe = res->probes[id];
+	pr->probe_index = id;
 	pr->reply = gn_packet_copy_in(res->arena, r->scratch);
 	if (!pr->reply) {
 		h->rc = -ENOMEM;
@@ -140,6 +142,7 @@ static int round_trip(struct run *r, const size_t *which, size_t n)
 		size_t id = which[k];
 		struct gn_frame f = { .data = r->bytes[id] };
 
+		f.meta.ifindex = r->ifindex[id];
 		f.meta.cap_len = f.meta.wire_len = (uint32_t)r->lens[id];
 		if (inter_ns > 0) {
 			/* pace on absolute deadlines so delays do not add up */
@@ -202,13 +205,16 @@ static int prepare(struct run *r, struct gn_packet *const *probes, size_t n)
 	res->probes = calloc(n ? n : 1, sizeof(*res->probes));
 	r->bytes = calloc(n ? n : 1, sizeof(*r->bytes));
 	r->lens = calloc(n ? n : 1, sizeof(*r->lens));
+	r->ifindex = calloc(n ? n : 1, sizeof(*r->ifindex));
 	r->sent_ns = calloc(n ? n : 1, sizeof(*r->sent_ns));
 	r->answered = calloc(n ? n : 1, sizeof(*r->answered));
 	res->arena = gn_arena_new(65536);
 	r->scratch = gn_packet_new();
-	if (!res->probes || !r->bytes || !r->lens || !r->sent_ns || !r->answered ||
-	    !res->arena || !r->scratch)
+	if (!res->probes || !r->bytes || !r->lens || !r->ifindex || !r->sent_ns ||
+	    !r->answered || !res->arena || !r->scratch)
 		return -ENOMEM;
+	if (r->o->no_ipaddr_check)
+		r->scratch->match_flags |= GN_MATCH_NO_IPADDR;
 	for (size_t i = 0; i < n; i++) {
 		int rc;
 
@@ -216,6 +222,8 @@ static int prepare(struct run *r, struct gn_packet *const *probes, size_t n)
 		if (!res->probes[i])
 			return -ENOMEM;
 		res->nprobes = i + 1;
+		res->probes[i]->match_flags = r->scratch->match_flags;
+		r->ifindex[i] = probes[i]->meta.ifindex;
 		rc = gn_build(probes[i], res->probes[i]->arena, &r->bytes[i], &r->lens[i]);
 		if (rc)
 			return gn_error_set(r->err, rc, 0, "cannot build probe %zu: %s", i + 1,
@@ -232,6 +240,51 @@ static int prepare(struct run *r, struct gn_packet *const *probes, size_t n)
 		rc = gn_matcher_add(r->m, res->probes[i], i);
 		if (rc)
 			return rc;
+	}
+	return 0;
+}
+
+/* A copy of p from its second layer up; p itself when it has one layer. */
+static struct gn_packet *without_link(struct gn_arena *a, struct gn_packet *p)
+{
+	struct gn_packet *c;
+
+	if (p->n < 2)
+		return p;
+	c = a ? gn_packet_new_in(a) : gn_packet_new();
+	if (!c || gn_packet_append_from(c, p, 1)) {
+		if (!a)
+			gn_packet_free(c);
+		return NULL;
+	}
+	c->meta = p->meta;
+	c->match_flags = p->match_flags;
+	return c;
+}
+
+/* Scapy's layer-3 sockets hand over the packet above the link layer:
+ * matching is done (on whole frames), so the results lose it now. */
+static int strip_link(struct run *r)
+{
+	struct gn_sr_result *res = r->res;
+
+	for (size_t i = 0; i < res->nprobes; i++) {
+		struct gn_packet *c = without_link(NULL, res->probes[i]);
+
+		if (!c)
+			return -ENOMEM;
+		if (c != res->probes[i]) {
+			gn_packet_free(res->probes[i]);
+			res->probes[i] = c;
+		}
+	}
+	for (size_t k = 0; k < res->npairs; k++) {
+		struct gn_sr_pair *pr = &res->pairs[k];
+
+		pr->probe = res->probes[pr->probe_index];
+		pr->reply = without_link(res->arena, pr->reply);
+		if (!pr->reply)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -272,6 +325,11 @@ int gn_sr(struct gn_io *io, struct gn_packet *const *probes, size_t n,
 			break;
 		}
 	}
+	/* the matcher points into the probes: done with it first */
+	gn_matcher_free(r.m);
+	r.m = NULL;
+	if (!rc && r.o->strip_link)
+		rc = strip_link(&r);
 	if (!rc) {
 		res->unanswered = calloc(n ? n : 1, sizeof(*res->unanswered));
 		if (!res->unanswered)
@@ -285,6 +343,7 @@ int gn_sr(struct gn_io *io, struct gn_packet *const *probes, size_t n,
 	free(which);
 	free(r.bytes);
 	free(r.lens);
+	free(r.ifindex);
 	free(r.sent_ns);
 	free(r.answered);
 	gn_packet_free(r.scratch);

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * gannet srp / srp1: send layer-2 probes and print what answered them,
- * Scapy's srp() and srp1() on the command line.
+ * gannet sr / sr1 / srloop (layer 3: the route picks the interface and the
+ * next hop, gannet fills layer 2) and srp / srp1 / srploop (layer 2, out of
+ * -i or the default route's interface): send probes and print what answered
+ * them, as Scapy's functions of the same names do.  Fields left unset are
+ * filled as Scapy's dynamic defaults fill them (see gannet/resolve.h).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -42,6 +46,14 @@ static int keep_probe(void *ctx, const struct gn_packet *p, const uint8_t *data,
 	return 0;
 }
 
+static void probes_free(struct probes *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		gn_packet_free(ps->v[i]);
+	free(ps->v);
+	memset(ps, 0, sizeof(*ps));
+}
+
 static int parse_int(const char *s, int *out)
 {
 	char *end;
@@ -53,14 +65,130 @@ static int parse_int(const char *s, int *out)
 	return 0;
 }
 
-/* "probe ==> reply", as Scapy's SndRcvList.summary() prints a pair. */
-static void print_pair(const struct gn_sr_pair *pr)
+/* What one invocation asked for. */
+struct job {
+	const char *cmd;
+	bool layer3;          /* sr, sr1, srloop */
+	bool first_only;      /* sr1, srp1 */
+	bool loop;            /* srloop, srploop */
+	const char *iface;
+	struct gn_sr_opts so;
+	enum gn_cli_fmt fmt;
+	const char *sprintf_fmt;
+	bool json, nsummary, unanswered;
+	const char *table[3]; /* make_table's x, y, z */
+	uint64_t count;       /* srloop: rounds; 0 = until Ctrl-C */
+	double loop_inter;    /* srloop: seconds from one round's start to the next */
+	size_t skipped;       /* probes that could not be filled */
+};
+
+/* ---- filling and opening -------------------------------------------------- */
+
+struct fill_report {
+	const struct job *j;
+	char last[GN_ERRMSG_MAX];
+	size_t repeats;
+};
+
+static void flush_repeats(struct fill_report *fr)
 {
-	gn_summary(pr->probe, &gn_out);
-	gn_sb_puts(&gn_out, " ==> ");
-	gn_summary(pr->reply, &gn_out);
-	gn_sb_putc(&gn_out, '\n');
+	if (fr->repeats)
+		gn_cli_err("%s: ... and %zu more probe%s for the same reason", fr->j->cmd,
+			   fr->repeats, fr->repeats == 1 ? "" : "s");
+	fr->repeats = 0;
 }
+
+/* One line per reason, not one per probe: a sweep of a /24 with 200
+ * silent hosts says so 200 times otherwise. */
+static void on_fill_error(void *ctx, size_t index, const struct gn_error *e)
+{
+	struct fill_report *fr = ctx;
+
+	if (!strcmp(fr->last, e->msg)) {
+		fr->repeats++;
+		return;
+	}
+	flush_repeats(fr);
+	gn_cli_err("%s: probe %zu not sent: %s", fr->j->cmd, index + 1, e->msg);
+	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
+}
+
+/* Fill the probes (dropping the ones that cannot be sent) and open one io
+ * on every interface they leave by. */
+static int fill_and_open(struct job *j, struct gn_netdb *db, struct probes *ps,
+			 struct gn_io **io)
+{
+	struct fill_report fr = { .j = j };
+	struct gn_resolver_opts ro = { .sz = sizeof(ro), .iface = j->iface, .retry = -1,
+				       .stop = &gn_cli_stop, .on_error = on_fill_error,
+				       .ctx = &fr };
+	struct gn_io_opts o = { .sz = sizeof(o), .rx = true, .tx = true };
+	struct gn_resolver *r = NULL;
+	struct gn_error err = { 0 };
+	const char **names = NULL;
+	int *status = calloc(ps->n ? ps->n : 1, sizeof(*status));
+	size_t kept = 0;
+	int rc;
+
+	if (!status) {
+		gn_cli_err("out of memory");
+		return GN_EXIT_FAIL;
+	}
+	rc = gn_resolver_new(db, &ro, &r, &err);
+	if (!rc)
+		rc = gn_resolver_fill(r, ps->v, ps->n, j->layer3 ? GN_FILL_ADD_L2 : 0, status, &err);
+	flush_repeats(&fr);
+	gn_resolver_free(r);
+	if (rc < 0) {
+		free(status);
+		gn_cli_err("%s: %s", j->cmd, err.code ? err.msg : gn_strerror(rc));
+		return GN_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < ps->n; i++) {
+		if (status[i]) {
+			gn_packet_free(ps->v[i]);
+			continue;
+		}
+		ps->v[kept++] = ps->v[i];
+	}
+	j->skipped = ps->n - kept;
+	ps->n = kept;
+	free(status);
+	if (!ps->n) {
+		gn_cli_err("%s: no probe can be sent", j->cmd);
+		return GN_EXIT_FAIL;
+	}
+
+	names = calloc(ps->n, sizeof(*names));
+	if (!names) {
+		gn_cli_err("out of memory");
+		return GN_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct gn_iface *ifc = gn_netdb_iface_by_index(db, ps->v[i]->meta.ifindex);
+		unsigned k;
+
+		if (!ifc) {
+			free(names);
+			gn_cli_err("%s: interface %d went away", j->cmd, ps->v[i]->meta.ifindex);
+			return GN_EXIT_FAIL;
+		}
+		for (k = 0; k < o.nifaces && strcmp(names[k], ifc->name); k++)
+			;
+		if (k == o.nifaces)
+			names[o.nifaces++] = ifc->name;
+	}
+	o.ifaces = names;
+	rc = gn_io_open("afpacket", &o, io, &err);
+	free(names);
+	if (rc < 0) {
+		gn_cli_err("%s: %s", j->cmd, err.code ? err.msg : gn_strerror(rc));
+		return GN_EXIT_FAIL;
+	}
+	return GN_EXIT_OK;
+}
+
+/* ---- output ------------------------------------------------------------------ */
 
 static void print_pair_json(const struct gn_sr_pair *pr)
 {
@@ -71,132 +199,341 @@ static void print_pair_json(const struct gn_sr_pair *pr)
 	gn_sb_printf(&gn_out, ",\"rtt_ms\":%.3f}\n", (pr->recv_ns - pr->sent_ns) / 1e6);
 }
 
-enum { OPT_TIMEOUT = 256, OPT_RETRY, OPT_INTER, OPT_MULTI };
+static int print_result(const struct job *j, const struct gn_sr_result *res)
+{
+	struct gn_error err = { 0 };
 
-static int run_sr(int argc, char **argv, bool first_only)
+	gn_sb_printf(&gn_out, "Received %llu packets, got %zu answers, remaining %zu packets\n",
+		     (unsigned long long)res->received, res->npairs, res->nunanswered);
+	if (j->table[0]) {
+		if (gn_sr_make_table(res, j->table[0], j->table[1], j->table[2], &gn_out, &err)) {
+			gn_cli_expr_err("--table", NULL, &err);
+			return GN_EXIT_USAGE;
+		}
+	} else if (j->nsummary) {
+		gn_sr_nsummary(res, &gn_out);
+	} else {
+		for (size_t i = 0; i < res->npairs; i++) {
+			const struct gn_sr_pair *pr = &res->pairs[i];
+
+			if (j->json) {
+				print_pair_json(pr);
+			} else if (j->sprintf_fmt || j->fmt != GN_FMT_SUMMARY) {
+				if (gn_cli_print(pr->reply, NULL, 0, j->fmt, j->sprintf_fmt, i, &err)) {
+					gn_cli_expr_err(NULL, j->sprintf_fmt, &err);
+					return GN_EXIT_USAGE;
+				}
+			} else {
+				gn_sr_pair_summary(pr, &gn_out);
+				gn_sb_putc(&gn_out, '\n');
+			}
+			gn_out_maybe_flush();
+		}
+	}
+	if (j->unanswered)
+		for (size_t i = 0; i < res->nunanswered; i++) {
+			gn_sb_puts(&gn_out, "unanswered: ");
+			gn_summary(res->unanswered[i], &gn_out);
+			gn_sb_putc(&gn_out, '\n');
+		}
+	return GN_EXIT_OK;
+}
+
+static int print_first(const struct job *j, const struct gn_sr_result *res)
+{
+	struct gn_error err = { 0 };
+
+	if (!res->npairs)
+		return GN_EXIT_FAIL;
+	if (j->json) {
+		print_pair_json(&res->pairs[0]);
+	} else if (gn_cli_print(res->pairs[0].reply, NULL, 0,
+				j->sprintf_fmt ? j->fmt : GN_FMT_SHOW, j->sprintf_fmt, 0, &err)) {
+		gn_cli_expr_err(NULL, j->sprintf_fmt, &err);
+		return GN_EXIT_USAGE;
+	}
+	return GN_EXIT_OK;
+}
+
+/* ---- srloop ------------------------------------------------------------------ */
+
+static void print_group(const char *tag, size_t n, const struct gn_sr_result *res, bool replies)
+{
+	char head[32];
+	int width = snprintf(head, sizeof(head), "%s %zu:", tag, n);
+
+	gn_sb_puts(&gn_out, head);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			gn_sb_printf(&gn_out, "%*s", width, "");
+		gn_sb_putc(&gn_out, ' ');
+		gn_summary(replies ? res->pairs[i].reply : res->unanswered[i], &gn_out);
+		gn_sb_putc(&gn_out, '\n');
+	}
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Scapy's srloop: the set again and again, "RECV n:" with the answers and
+ * "fail n:" with the probes left unanswered each round, the hit rate at
+ * the end. */
+static int run_loop(const struct job *j, struct gn_io *io, const struct probes *ps)
+{
+	uint64_t sent = 0, answered = 0;
+	int status = GN_EXIT_OK;
+
+	for (uint64_t round = 0; !gn_cli_stop && (!j->count || round < j->count); round++) {
+		struct gn_sr_result res = { 0 };
+		struct gn_error err = { 0 };
+		int64_t start = mono_ns(), left;
+		int rc = gn_sr(io, ps->v, ps->n, &j->so, &res, &err);
+
+		if (rc < 0) {
+			gn_cli_err("%s: %s", j->cmd, err.code ? err.msg : gn_strerror(rc));
+			status = GN_EXIT_FAIL;
+			break;
+		}
+		sent += res.npairs + res.nunanswered;
+		answered += res.npairs;
+		if (j->json) {
+			for (size_t i = 0; i < res.npairs; i++)
+				print_pair_json(&res.pairs[i]);
+		} else {
+			if (res.npairs)
+				print_group("RECV", res.npairs, &res, true);
+			if (res.nunanswered)
+				print_group("fail", res.nunanswered, &res, false);
+		}
+		gn_out_flush();
+		gn_sr_result_free(&res);
+		if (j->count && round + 1 == j->count)
+			break;
+		left = start + (int64_t)(j->loop_inter * 1e9) - mono_ns();
+		if (left > 0 && !gn_cli_stop) {
+			struct timespec ts = { left / 1000000000, left % 1000000000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (sent && !j->json)
+		gn_sb_printf(&gn_out, "\nSent %llu packets, received %llu packets. %3.1f%% hits.\n",
+			     (unsigned long long)sent, (unsigned long long)answered,
+			     100.0 * (double)answered / (double)sent);
+	return status;
+}
+
+/* ---- the commands ------------------------------------------------------------ */
+
+enum {
+	OPT_TIMEOUT = 256, OPT_RETRY, OPT_INTER, OPT_MULTI, OPT_NOCHECK, OPT_NSUMMARY,
+	OPT_UNANSWERED, OPT_TABLE,
+};
+
+static int parse_args(struct job *j, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "iface",   required_argument, NULL, 'i' },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "retry",   required_argument, NULL, OPT_RETRY },
-		{ "inter",   required_argument, NULL, OPT_INTER },
-		{ "multi",   no_argument,       NULL, OPT_MULTI },
-		{ "format",  required_argument, NULL, 'F' },
-		{ "help",    no_argument,       NULL, 'h' },
+		{ "iface",            required_argument, NULL, 'i' },
+		{ "timeout",          required_argument, NULL, OPT_TIMEOUT },
+		{ "retry",            required_argument, NULL, OPT_RETRY },
+		{ "inter",            required_argument, NULL, OPT_INTER },
+		{ "multi",            no_argument,       NULL, OPT_MULTI },
+		{ "no-check-ipaddr",  no_argument,       NULL, OPT_NOCHECK },
+		{ "nsummary",         no_argument,       NULL, OPT_NSUMMARY },
+		{ "unanswered",       no_argument,       NULL, OPT_UNANSWERED },
+		{ "table",            required_argument, NULL, OPT_TABLE },
+		{ "count",            required_argument, NULL, 'c' },
+		{ "format",           required_argument, NULL, 'F' },
+		{ "json",             no_argument,       NULL, 'j' },
+		{ "help",             no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd = argv[0], *iface = NULL, *sprintf_fmt = NULL;
-	struct gn_sr_opts so = { .sz = sizeof(so), .timeout = 2.0, .stop_when_done = true,
-				 .stop = &gn_cli_stop };
-	struct gn_io_opts o = { .sz = sizeof(o), .rx = true, .tx = true };
-	struct probes ps = { 0 };
-	struct gn_cli_gen g = { .emit = keep_probe, .ctx = &ps };
-	struct gn_sr_result res = { 0 };
-	struct gn_io *io = NULL;
-	struct gn_error err = { 0 };
-	enum gn_cli_fmt fmt = GN_FMT_SUMMARY;
-	bool json = false;
-	int opt, rc, status;
+	const char *cmd = j->cmd;
+	bool inter_given = false;
+	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:F:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:c:F:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
-			iface = optarg;
+			j->iface = optarg;
 			break;
 		case OPT_TIMEOUT:
-			if (!gn_cli_parse_positive(optarg, &so.timeout))
+			if (!gn_cli_parse_positive(optarg, &j->so.timeout))
 				return gn_cli_usage_error(cmd, "%s: bad timeout '%s' (seconds > 0)",
 							  cmd, optarg);
 			break;
 		case OPT_RETRY:
-			if (parse_int(optarg, &so.retry))
+			if (parse_int(optarg, &j->so.retry))
 				return gn_cli_usage_error(cmd, "%s: bad retry '%s' (an integer)", cmd,
 							  optarg);
 			break;
 		case OPT_INTER:
-			if (!gn_cli_parse_positive(optarg, &so.inter))
+			if (!gn_cli_parse_positive(optarg, j->loop ? &j->loop_inter : &j->so.inter))
 				return gn_cli_usage_error(cmd, "%s: bad interval '%s' (seconds > 0)", cmd,
 							  optarg);
+			inter_given = true;
 			break;
 		case OPT_MULTI:
-			so.multi = true;
-			so.stop_when_done = false;
+			j->so.multi = true;
+			j->so.stop_when_done = false;
+			break;
+		case OPT_NOCHECK:
+			j->so.no_ipaddr_check = true;
+			break;
+		case OPT_NSUMMARY:
+			j->nsummary = true;
+			break;
+		case OPT_UNANSWERED:
+			j->unanswered = true;
+			break;
+		case OPT_TABLE:
+			/* three words: X Y Z */
+			if (optind + 1 >= argc)
+				return gn_cli_usage_error(cmd, "%s: --table takes three formats: X Y Z",
+							  cmd);
+			j->table[0] = optarg;
+			j->table[1] = argv[optind++];
+			j->table[2] = argv[optind++];
+			break;
+		case 'c':
+			if (!gn_cli_parse_u64(optarg, &j->count) || !j->count)
+				return gn_cli_usage_error(cmd, "%s: bad count '%s' (rounds > 0)", cmd,
+							  optarg);
+			break;
+		case 'j':
+			j->json = true;
 			break;
 		case 'F':
 			if (!strcmp(optarg, "json")) {
-				json = true;
+				j->json = true;
 				break;
 			}
-			if (!gn_cli_parse_fmt(optarg, &fmt))
+			if (!strcmp(optarg, "nsummary")) {
+				j->nsummary = true;
+				break;
+			}
+			if (!gn_cli_parse_fmt(optarg, &j->fmt))
 				return gn_cli_usage_error(cmd, "%s: unknown format '%s'", cmd, optarg);
-			sprintf_fmt = optarg;
+			j->sprintf_fmt = optarg;
 			break;
 		case 'h':
 			gn_cli_help(cmd, stdout);
-			return GN_EXIT_OK;
+			return -1;
 		default:
 			return gn_cli_bad_option(cmd, opt, argc, argv);
 		}
 	}
+	if (j->count && !j->loop)
+		return gn_cli_usage_error(cmd, "%s: -c is for srloop and srploop", cmd);
+	if (j->loop && !inter_given)
+		j->loop_inter = 1.0;
+	if (j->loop && j->so.timeout <= 0) {
+		/* Scapy's srloop: min(2 * inter, 5) */
+		j->so.timeout = 2 * j->loop_inter < 5 ? 2 * j->loop_inter : 5;
+	}
+	if (j->so.timeout <= 0)
+		j->so.timeout = 2.0;
 	if (optind >= argc)
 		return gn_cli_usage_error(cmd, "%s: missing packet expression", cmd);
+	return 0;
+}
+
+static int run(int argc, char **argv, bool layer3, bool first_only, bool loop)
+{
+	struct job j = { .cmd = argv[0], .layer3 = layer3, .first_only = first_only, .loop = loop,
+			 .fmt = GN_FMT_SUMMARY };
+	struct probes ps = { 0 };
+	struct gn_cli_gen g = { .emit = keep_probe, .ctx = &ps };
+	struct gn_netdb *db = NULL;
+	struct gn_sr_result res = { 0 };
+	struct gn_io *io = NULL;
+	struct gn_error err = { 0 };
+	char dflt[IF_NAMESIZE];
+	int rc, status;
+
+	j.so = (struct gn_sr_opts){ .sz = sizeof(j.so), .stop_when_done = true,
+				    .stop = &gn_cli_stop };
+	j.so.strip_link = layer3;
+	rc = parse_args(&j, argc, argv);
+	if (rc)
+		return rc < 0 ? GN_EXIT_OK : rc;
 	status = gn_cli_gen_run(&g, argc - optind, argv + optind);
 	if (status)
 		goto out;
-	status = gn_cli_open_one(iface, &o, &io);
-	if (status)
-		goto out;
-	gn_cli_catch_stop();
-	rc = gn_sr(io, ps.v, ps.n, &so, &res, &err);
+	/* layer 2 leaves by -i, else by the default route's interface */
+	if (!layer3 && !j.iface) {
+		if (gn_cli_default_iface(dflt, sizeof(dflt)) < 0) {
+			status = GN_EXIT_FAIL;
+			goto out;
+		}
+		j.iface = dflt;
+	}
+	rc = gn_netdb_open(NULL, &db, &err);
 	if (rc < 0) {
-		gn_cli_err("%s: %s", cmd, err.code ? err.msg : gn_strerror(rc));
+		gn_cli_err("%s: %s", j.cmd, err.code ? err.msg : gn_strerror(rc));
 		status = GN_EXIT_FAIL;
 		goto out;
 	}
-	if (first_only) {
-		/* Scapy's srp1: the first answer, shown; nothing if none came */
-		if (res.npairs) {
-			if (json)
-				print_pair_json(&res.pairs[0]);
-			else if (gn_cli_print(res.pairs[0].reply, NULL, 0,
-					      sprintf_fmt ? fmt : GN_FMT_SHOW, sprintf_fmt, 0, &err))
-				gn_cli_expr_err(NULL, sprintf_fmt, &err);
-		}
-		status = res.npairs ? GN_EXIT_OK : GN_EXIT_FAIL;
-	} else {
-		gn_sb_printf(&gn_out, "Received %llu packets, got %zu answers, remaining %zu packets\n",
-			     (unsigned long long)res.received, res.npairs, res.nunanswered);
-		for (size_t i = 0; i < res.npairs; i++) {
-			if (json)
-				print_pair_json(&res.pairs[i]);
-			else if (sprintf_fmt || fmt != GN_FMT_SUMMARY)
-				gn_cli_print(res.pairs[i].reply, NULL, 0, fmt, sprintf_fmt, i, &err);
-			else
-				print_pair(&res.pairs[i]);
-			gn_out_maybe_flush();
-		}
-		status = GN_EXIT_OK;
+	gn_cli_catch_stop();
+	status = fill_and_open(&j, db, &ps, &io);
+	if (status)
+		goto out;
+	if (loop) {
+		status = run_loop(&j, io, &ps);
+		goto out;
 	}
+	rc = gn_sr(io, ps.v, ps.n, &j.so, &res, &err);
+	if (rc < 0) {
+		gn_cli_err("%s: %s", j.cmd, err.code ? err.msg : gn_strerror(rc));
+		status = GN_EXIT_FAIL;
+		goto out;
+	}
+	status = first_only ? print_first(&j, &res) : print_result(&j, &res);
 	if (!first_only || !res.npairs)
-		fprintf(stderr, "Sent %llu packets, received %llu, %zu answered, %zu unanswered.\n",
+		fprintf(stderr, "Sent %llu packets, received %llu, %zu answered, %zu unanswered%s.\n",
 			(unsigned long long)res.sent, (unsigned long long)res.received, res.npairs,
-			res.nunanswered);
+			res.nunanswered, j.skipped ? ", some not sent (see above)" : "");
 out:
 	gn_sr_result_free(&res);
 	gn_io_close(io);
-	for (size_t i = 0; i < ps.n; i++)
-		gn_packet_free(ps.v[i]);
-	free(ps.v);
+	gn_netdb_close(db);
+	probes_free(&ps);
 	return status;
+}
+
+int gn_cmd_sr(int argc, char **argv)
+{
+	return run(argc, argv, true, false, false);
+}
+
+int gn_cmd_sr1(int argc, char **argv)
+{
+	return run(argc, argv, true, true, false);
+}
+
+int gn_cmd_srloop(int argc, char **argv)
+{
+	return run(argc, argv, true, false, true);
 }
 
 int gn_cmd_srp(int argc, char **argv)
 {
-	return run_sr(argc, argv, false);
+	return run(argc, argv, false, false, false);
 }
 
 int gn_cmd_srp1(int argc, char **argv)
 {
-	return run_sr(argc, argv, true);
+	return run(argc, argv, false, true, false);
+}
+
+int gn_cmd_srploop(int argc, char **argv)
+{
+	return run(argc, argv, false, false, true);
 }

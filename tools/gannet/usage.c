@@ -29,8 +29,10 @@ static const char overview[] =
 	"Live (as root):\n"
 	"  sniff [-i IF]... [-c N] [-w FILE] [FILTER]   capture, print and/or store\n"
 	"  sendp [-i IF] [-c N|--loop] [--rate PPS] EXPR  send at layer 2\n"
-	"  srp [-i IF] [--timeout S] [--retry N] EXPR    send, pair answers to probes\n"
-	"  srp1 [-i IF] [--timeout S] EXPR               the first answer, shown\n"
+	"  sr [--timeout S] [--retry N] [--table X Y Z] EXPR  send at layer 3, pair\n"
+	"                  answers to probes (srp: at layer 2, out of -i IF)\n"
+	"  sr1 EXPR, srp1 -i IF EXPR   the first answer, shown\n"
+	"  srloop [-c N] EXPR, srploop  the same probes every second, hit rate\n"
 	"\n"
 	"Network tables (netlink):\n"
 	"  ifaces [-j] [IF]...            interfaces with their addresses\n"
@@ -55,6 +57,23 @@ static const char overview[] =
 	"Several words are joined with spaces.  With '-', expressions are read from\n" \
 	"stdin, one per line; blank lines and lines starting with '#' are skipped,\n" \
 	"and a bad line is reported with its number without stopping the others.\n"
+
+#define SR_OPTS \
+	"  -i, --iface IF     the interface (sr: whatever the route says)\n" \
+	"      --timeout S    wait S seconds after the last send (default 2)\n" \
+	"      --retry N      send unanswered probes again N times; a negative N:\n" \
+	"                     until -N rounds in a row bring no new answer\n" \
+	"      --inter S      S seconds between two probes\n" \
+	"      --multi        keep collecting several answers per probe\n" \
+	"      --no-check-ipaddr  answers need not come from the probed address nor\n" \
+	"                     go to ours (Scapy's conf.checkIPaddr = False: DHCP)\n" \
+	"  -F, --format FMT   json (probe, answer and rtt_ms), nsummary, or a format\n" \
+	"                     for the answers (summary, show, hex, '%IP.src%' ...)\n" \
+	"      --nsummary     numbered pairs, as Scapy's nsummary()\n" \
+	"      --table X Y Z  Scapy's make_table: a column per distinct X, a row per\n" \
+	"                     distinct Y, Z in the cells; three formats, X and Y read\n" \
+	"                     on the probe, Z on the answer (prefix s: or r: to choose)\n" \
+	"      --unanswered   also list the probes nothing answered\n"
 
 static const char craft_opts[] =
 	"\n"
@@ -149,25 +168,49 @@ static const struct gn_cli_help_text helps[] = {
 		   "                       (PACKET_TX_RING)\n"
 		   "      --qdisc-bypass   skip the interface's queueing discipline\n"
 		   "  -h, --help           this help\n", "" },
+	{ "sr", "Usage: gannet sr [-i IF] [--timeout S] [--retry N] [--inter S] [--multi]\n"
+		"                 [--no-check-ipaddr] [-F FMT|--nsummary|--table X Y Z]\n"
+		"                 [--unanswered] EXPR|-\n"
+		"Send every packet of EXPR at layer 3 and pair each answer with the probe\n"
+		"it answers (Scapy's sr(): hashret/answers per layer), then \"Received N\n"
+		"packets, got M answers, remaining K packets\" and one \"PROBE ==> ANSWER\"\n"
+		"line per pair.  The route to each destination picks the interface and the\n"
+		"next hop; fields left unset are filled as Scapy fills them: IP/IPv6 src\n"
+		"from the route, Ether src from the interface, Ether dst from the neighbour\n"
+		"table, asking with ARP who-has or NDP solicitation (3 tries, 1 s apart)\n"
+		"when it has no entry.  A probe whose next hop never answers, or with no\n"
+		"route, is reported and not sent.\n"
+		SR_OPTS
+		"  -h, --help         this help\n", "" },
+	{ "sr1", "Usage: gannet sr1 [-i IF] [--timeout S] [--retry N] [-F FMT] EXPR\n"
+		 "Like sr, and show the first answer (Scapy's sr1()); exit status 1 when\n"
+		 "nothing answered before the timeout.\n"
+		 "  -h, --help         this help\n", "" },
+	{ "srloop", "Usage: gannet srloop [-c N] [--inter S] [--timeout S] [-i IF] EXPR\n"
+		    "Scapy's srloop(): send the packets of EXPR at layer 3 every S seconds\n"
+		    "(default 1), N times or until Ctrl-C; each round prints \"RECV n:\" with\n"
+		    "the answers and \"fail n:\" with the probes left unanswered, and the end\n"
+		    "\"Sent N packets, received M packets. P% hits.\"  The timeout of a round\n"
+		    "is min(2 S, 5) unless given.\n"
+		    "  -c, --count N      N rounds\n"
+		    "  -j, --json         one JSON object per answered pair instead\n"
+		    "  -h, --help         this help\n", "" },
 	{ "srp", "Usage: gannet srp [-i IF] [--timeout S] [--retry N] [--inter S] [--multi]\n"
-		 "                  [-F FMT] EXPR|-\n"
-		 "Send every packet of EXPR out of IF at layer 2 and pair each answer with\n"
-		 "the probe it answers (Scapy's srp(): hashret/answers per layer), then\n"
-		 "\"Received N packets, got M answers, remaining K packets\" and one\n"
-		 "\"PROBE ==> ANSWER\" line per pair.\n"
-		 "  -i, --iface IF     the interface (default: that of the default route)\n"
-		 "      --timeout S    wait S seconds after the last send (default 2)\n"
-		 "      --retry N      send unanswered probes again N times; a negative N:\n"
-		 "                     until -N rounds in a row bring no new answer\n"
-		 "      --inter S      S seconds between two probes\n"
-		 "      --multi        keep collecting several answers per probe\n"
-		 "  -F, --format FMT   json (probe, answer and rtt_ms), or a format for the\n"
-		 "                     answers (summary, show, hex, '%IP.src%' ...)\n"
+		 "                  [--no-check-ipaddr] [-F FMT|--nsummary|--table X Y Z]\n"
+		 "                  [--unanswered] EXPR|-\n"
+		 "Like sr at layer 2 (Scapy's srp()): every packet leaves by IF (default:\n"
+		 "the interface of the default route) as written; an unset Ether src is\n"
+		 "IF's address and an unset Ether dst that of the neighbour the IP, IPv6 or\n"
+		 "ARP destination is reached through (broadcast for ARP who-has).\n"
+		 SR_OPTS
 		 "  -h, --help         this help\n", "" },
 	{ "srp1", "Usage: gannet srp1 [-i IF] [--timeout S] [--retry N] [--inter S] [-F FMT] EXPR\n"
 		  "Like srp, and show the first answer (Scapy's srp1()); exit status 1 when\n"
 		  "nothing answered before the timeout.\n"
 		  "  -h, --help         this help\n", "" },
+	{ "srploop", "Usage: gannet srploop [-c N] [--inter S] [--timeout S] [-i IF] EXPR\n"
+		     "srloop at layer 2 (Scapy's srploop()).\n"
+		     "  -h, --help         this help\n", "" },
 	{ "ifaces", "Usage: gannet ifaces [-j] [IF]...\n"
 		    "The network interfaces (all, or those named) with index, name, state,\n"
 		    "MTU, link type, MAC, flags and addresses, read over netlink.\n"

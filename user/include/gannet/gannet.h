@@ -14,6 +14,7 @@
 #include <gannet/io.h>
 #include <gannet/match.h>
 #include <gannet/sr.h>
+#include <gannet/resolve.h>
 
 #define GN_VERSION "0.1.0"
 

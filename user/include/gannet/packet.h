@@ -43,7 +43,14 @@ struct gn_packet {
 	unsigned cap;
 	bool owns_arena;
 	struct gn_meta meta;
+	unsigned match_flags;   /* GN_MATCH_*: how sr matches this packet */
 };
+
+/* Scapy's conf.checkIPaddr = False: IP and IPv6 neither hash nor compare
+ * their addresses, so a reply from anyone to anyone (a DHCP offer to a
+ * broadcast discover) can answer.  Set on the probes and the replies;
+ * copies keep it, gn_packet_reset does not clear it. */
+#define GN_MATCH_NO_IPADDR 0x01u
 
 /* A packet with its own arena. */
 struct gn_packet *gn_packet_new(void);
@@ -61,6 +68,8 @@ struct gn_layer *gn_packet_push_bytes(struct gn_packet *p, const struct gn_proto
 				      const uint8_t *data, size_t len);
 /* dst / src: append deep copies of src's layers. */
 int gn_packet_append(struct gn_packet *dst, const struct gn_packet *src);
+/* The same from src's layer first up (a packet without its link layer). */
+int gn_packet_append_from(struct gn_packet *dst, const struct gn_packet *src, unsigned first);
 struct gn_packet *gn_packet_copy(const struct gn_packet *p);
 /* Copy p into arena a (for nested packets). */
 struct gn_packet *gn_packet_copy_in(struct gn_arena *a, const struct gn_packet *p);
