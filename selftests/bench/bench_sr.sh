@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # sr: 10,000 ICMP echoes to a peer namespace over a veth pair — answers and
-# wall time, gannet srp vs Scapy's srp() on the same probes.  Namespaces of
+# wall time, gannet srp vs Scapy's srp() on the same probes, and at layer 3
+# gannet sr (route, neighbour and source filled by gannet) vs Scapy's sr().  Namespaces of
 # this run only (gnbs-PID-*), removed by a trap.
 set -uo pipefail
 source selftests/bench/common.sh
@@ -49,7 +50,32 @@ PY
 s_ans=${s_out%% *}
 s_s=${s_out##* }
 
-printf '%-8s %8s %8s %10s %12s\n' "tool" "probes" "answers" "seconds" "probes/s"
-printf '%-8s %8s %8s %10s %12.0f\n' "gannet" "$N" "${g_ans:-0}" "$g_s" "$(awk -v n="$N" -v s="$g_s" 'BEGIN { print n / s }')"
-printf '%-8s %8s %8s %10s %12.0f\n' "scapy" "$N" "${s_ans:-0}" "${s_s:-0}" "$(awk -v n="$N" -v s="${s_s:-0}" 'BEGIN { print (s > 0) ? n / s : 0 }')"
-echo "gannet is $(ratio "$s_s" "$g_s")x faster (target: all $N answered in under 1 s)"
+probe3="IP(dst='$NET.2')/ICMP(id=8, seq=(1,$N))"
+t0=$(date +%s.%N)
+g3_line=$(ip netns exec "$P-a" "$GANNET" sr --timeout 1 "$probe3" 2>/dev/null | head -n 1)
+t1=$(date +%s.%N)
+g3_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+g3_ans=$(sed -n 's/.*got \([0-9]*\) answers.*/\1/p' <<<"$g3_line")
+s3_out=$(ip netns exec "$P-a" /usr/bin/python3 - "$probe3" <<'PY' 2>/dev/null
+import sys, time
+from scapy.all import sr, conf, IP, ICMP
+conf.verb = 0
+pkts = eval(sys.argv[1])
+t0 = time.time()
+ans, unans = sr(pkts, timeout=1)
+print(len(ans), "%.3f" % (time.time() - t0))
+PY
+)
+s3_ans=${s3_out%% *}
+s3_s=${s3_out##* }
+
+row() { # tool answers seconds
+	printf '%-10s %8s %8s %10s %12.0f\n' "$1" "$N" "${2:-0}" "${3:-0}" \
+		"$(awk -v n="$N" -v s="${3:-0}" 'BEGIN { print (s > 0) ? n / s : 0 }')"
+}
+printf '%-10s %8s %8s %10s %12s\n' "tool" "probes" "answers" "seconds" "probes/s"
+row "gannet srp" "$g_ans" "$g_s"
+row "scapy srp" "$s_ans" "$s_s"
+row "gannet sr" "$g3_ans" "$g3_s"
+row "scapy sr" "$s3_ans" "$s3_s"
+echo "srp: gannet is $(ratio "$s_s" "$g_s")x faster; sr: $(ratio "$s3_s" "$g3_s")x (target: all $N answered in under 1 s)"
