@@ -6,7 +6,7 @@
 #   make check      all of the above, an ASan+UBSan build, fuzz targets, then every test
 #   make fuzz       libFuzzer targets in build/fuzz/
 #   make bench      selftests/bench/run.sh
-#   make demo       craft, show, write and read back a few packets
+#   make demo       the lab tour: namespaces up, gannet at work in them, down (root)
 #   make deps       install the Debian packages the build and tests need (if missing)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall ; make clean
 #   V=1             show the full commands
@@ -30,6 +30,7 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 # The libraries libgannet links against, resolved by pkg-config once the
@@ -43,7 +44,8 @@ DEB_PACKAGES := libbpf-dev libxdp-dev libpcap-dev libmnl-dev clang llvm bpftool 
 	iproute2 gcc make
 
 CFLAGS ?= -O2 -g
-GN_CPPFLAGS := -Iuser/include -Iuser -Iproto -I$(B)/bpf -D_GNU_SOURCE
+GN_CPPFLAGS := -Iuser/include -Iuser -Iproto -I$(B)/bpf -D_GNU_SOURCE \
+	-DGN_DATADIR='"$(DATADIR)"'
 GN_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -fPIC $(GN_CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -118,11 +120,9 @@ check: all $(UNIT_BINS) asan fuzz
 bench: all
 	selftests/bench/run.sh $(B)
 
+# The lab is its own: it comes up, gannet works in it, it goes down.
 demo: all
-	$(B)/gannet show 'Ether()/IP(dst="10.0.0.2")/TCP(dport=80,flags="S")'
-	$(B)/gannet write -w $(B)/demo.pcap 'Ether()/IP(dst="10.0.0.0/30")/TCP(dport=[80,443])'
-	$(B)/gannet read $(B)/demo.pcap
-	tcpdump -nr $(B)/demo.pcap
+	GN_LAB=gannet-demo $(B)/gannet lab tour
 
 # ---- dependencies: Debian packages ------------------------------------------
 
@@ -290,6 +290,7 @@ install: all
 		-e 's|@LIBS_PRIVATE@|$(strip $(PKG_LIBS))|g' \
 		user/gannet.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/gannet.pc
 	$(if $(TOOL_BINS),install -m 0755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/)
+	install -D -m 0755 selftests/lab/lab.sh $(DESTDIR)$(DATADIR)/gannet/lab.sh
 	@set -e; for page in tools/man/*.[1-8]; do \
 		[ -e "$$page" ] || continue; \
 		sec=$${page##*.}; \
@@ -305,6 +306,7 @@ uninstall:
 		$(DESTDIR)$(PKGCONFIGDIR)/gannet.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/gannet
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))
+	rm -rf $(DESTDIR)$(DATADIR)/gannet
 	@set -e; for page in tools/man/*.[1-8]; do \
 		[ -e "$$page" ] || continue; \
 		echo "rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}"; \

@@ -10,6 +10,9 @@
 #   lab.sh status             the namespaces, their interfaces and addresses
 #   lab.sh ping NS DST        one ICMP or ICMPv6 echo from NS to DST; status 0
 #                             when the reply came within a second
+#   lab.sh tour               a short tour of gannet through the lab ($GANNET,
+#                             else gannet on PATH), bringing it up and down
+#                             when it is not up already
 #
 # The lab's name is $GN_LAB, or gnlab-PID for `up` without it; every
 # namespace is named LAB-NS, so labs of parallel runs never collide.  Run as
@@ -24,6 +27,9 @@
 # r bridges h1's and h2's links (r-h1, r-h2) in br0 and forwards IPv4 and
 # IPv6 between the two LANs; the hosts' default routes go through r, so a
 # packet from h1 to h3 with ttl=1 gets time-exceeded from 10.99.1.254.
+# h3 runs two services: a TCP listener on port 80 (answers "gannet lab") and
+# a DNS responder on port 53 that knows h1.lab, h2.lab, h3.lab and r.lab
+# (A and AAAA); their PIDs live in /run/gannet-lab/LAB/ and `down` ends them.
 # `ip netns exec` gives the command its own mount of /sys for the namespace,
 # so tools that read /sys/class/net see the lab's interfaces.
 
@@ -37,7 +43,7 @@ die() {
 }
 
 usage() {
-	sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -96,12 +102,102 @@ while time.monotonic() < end:
 sys.exit(1)
 '
 
+# The lab's services, in Python with plain sockets so they start at once.
+TCP_PY='
+import socket, threading
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 80)); s.listen(128)
+def serve(c):
+    try:
+        c.settimeout(2); c.recv(4096); c.sendall(b"gannet lab\n")
+    except OSError:
+        pass
+    c.close()
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+'
+DNS_PY='
+import socket, struct
+names = {b"h1.lab": ("10.99.1.1", "fd99:1::1"), b"h2.lab": ("10.99.1.2", "fd99:1::2"),
+         b"h3.lab": ("10.99.2.3", "fd99:2::3"), b"r.lab": ("10.99.1.254", "fd99:1::fe")}
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 53))
+while True:
+    q, peer = s.recvfrom(512)
+    if len(q) < 12:
+        continue
+    i, labels = 12, []
+    while i < len(q) and q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]]); i += 1 + q[i]
+    if i + 5 > len(q):
+        continue
+    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
+    question = q[12:i + 5]
+    name = b".".join(labels).lower()
+    ans = b""
+    if name in names and qtype in (1, 28):
+        fam, a = (socket.AF_INET, names[name][0]) if qtype == 1 else (socket.AF_INET6, names[name][1])
+        rdata = socket.inet_pton(fam, a)
+        ans = b"\xc0\x0c" + struct.pack("!HHIH", qtype, 1, 60, len(rdata)) + rdata
+    rcode = 0 if name in names else 3
+    flags = 0x8400 | (q[2] & 1) << 8 | rcode
+    hdr = q[:2] + struct.pack("!HHHHH", flags, 1, 1 if ans else 0, 0, 0)
+    s.sendto(hdr + question + ans, peer)
+'
+
+run_dir() { # LAB
+	echo "/run/gannet-lab/$1"
+}
+
+start_service() { # LAB NODE NAME PYTHON
+	local dir
+
+	dir=$(run_dir "$1")
+	mkdir -p "$dir"
+	ip netns exec "$(ns "$1" "$2")" setsid /usr/bin/python3 -c "$4" \
+		</dev/null >/dev/null 2>&1 &
+	echo $! >"$dir/$3.pid"
+}
+
+# Running, not a zombie waiting for an init that may be slow to reap it.
+alive() { # PID
+	local state
+
+	state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+stop_services() { # LAB
+	local dir pid f
+
+	dir=$(run_dir "$1")
+	[ -d "$dir" ] || return 0
+	for f in "$dir"/*.pid; do
+		[ -e "$f" ] || continue
+		pid=$(cat "$f")
+		kill "$pid" 2>/dev/null || continue
+		# gone before down returns, so nothing holds the namespace
+		for _ in $(seq 20); do
+			alive "$pid" || break
+			sleep 0.05
+		done
+		! alive "$pid" || kill -KILL "$pid" 2>/dev/null || true
+	done
+	rm -rf "$dir"
+}
+
 ping_from() { # LAB NODE DST
 	ip netns exec "$(ns "$1" "$2")" /usr/bin/python3 -c "$PING_PY" "$3"
 }
 
 down() { # LAB
 	local lab=$1 node
+
+	stop_services "$lab"
 
 	for node in "${NODES[@]}"; do
 		if [ -e "/run/netns/$(ns "$lab" "$node")" ]; then
@@ -163,6 +259,9 @@ up() { # LAB
 	host "$lab" h2 h2-eth0 10.99.1.2/24 fd99:1::2/64 10.99.1.254 fd99:1::fe
 	host "$lab" h3 h3-eth0 10.99.2.3/24 fd99:2::3/64 10.99.2.254 fd99:2::fe
 
+	start_service "$lab" h3 tcp80 "$TCP_PY"
+	start_service "$lab" h3 dns53 "$DNS_PY"
+
 	# Ready when h1 reaches h3 through r in both families.
 	for _ in $(seq 50); do
 		if ping_from "$lab" h1 10.99.2.3 && ping_from "$lab" h1 fd99:2::3; then
@@ -184,6 +283,45 @@ status() { # LAB
 		nsip "$lab" "$node" -br addr
 	done
 	[ "$found" = 1 ] || { echo "lab '$lab' is down"; return 1; }
+}
+
+# One step of the tour: what runs where, then its output.
+step() { # LAB NODE TITLE CMD...
+	local lab=$1 node=$2 title=$3
+
+	shift 3
+	local arg q="'" line="$node# gannet"
+
+	for arg in "${@:2}"; do
+		# quoted as one would type it, only where the shell needs it
+		if [[ "$arg" =~ ^[A-Za-z0-9_.,:/=@%+-]+$ ]]; then
+			line+=" $arg"
+		else
+			line+=" '${arg//$q/$q\\$q$q}'"
+		fi
+	done
+	printf '\n== %s\n%s\n' "$title" "$line"
+	ip netns exec "$(ns "$lab" "$node")" "$@" || echo "(exit status $?)"
+}
+
+tour() { # LAB
+	local lab=$1 g=${GANNET:-gannet}
+
+	step "$lab" h1 "The route from h1 to h3, as the kernel decides it" "$g" route 10.99.2.3
+	step "$lab" h1 "sr1: one ICMP echo to h3 through the router, the kernel's reply" \
+		"$g" sr1 -F summary 'IP(dst="10.99.2.3")/ICMP()'
+	step "$lab" h1 "srp: ARP who-has over LAN A; who is there" \
+		"$g" srp -i h1-eth0 --timeout 1 -F '%ARP.psrc% is at %ARP.hwsrc%' \
+		'Ether(dst="ff:ff:ff:ff:ff:ff")/ARP(pdst="10.99.1.0/24")'
+	step "$lab" h1 "sr: a SYN scan of h3, as Scapy's make_table lays it out" \
+		"$g" sr --timeout 1 --table '%IP.dst%' '%r,TCP.dport%' '%TCP.flags%' \
+		'IP(dst="10.99.2.3")/TCP(dport=[22,53,80,443,8080],flags="S")'
+	step "$lab" h1 "sr: every TTL at once, a traceroute across the router" \
+		"$g" sr --timeout 1 --table '%IP.dst%' '%IP.ttl%' '%IP.src%{TCP: %TCP.flags%}' \
+		'IP(dst="10.99.2.3",ttl=(1,3))/TCP(dport=80,flags="S")'
+	step "$lab" h1 "sr1: the lab's DNS server, asked for h2.lab" \
+		"$g" sr1 -F summary \
+		'IP(dst="10.99.2.3")/UDP()/DNS(rd=1,qd=DNSQR(qname="h2.lab"))'
 }
 
 [ $# -ge 1 ] || usage
@@ -222,8 +360,21 @@ ping)
 	[ -e "/run/netns/$(ns "$lab" "$1")" ] || die "lab '$lab' has no node '$1'"
 	ping_from "$lab" "$1" "$2"
 	;;
+tour)
+	lab=$(lab_name gannet)
+	if [ -e "/run/netns/$(ns "$lab" h1)" ]; then
+		tour "$lab"
+	else
+		trap 'down "$lab"' EXIT
+		echo "Bringing the lab '$lab' up (4 namespaces: h1, h2, r, h3) ..."
+		up "$lab"
+		tour "$lab"
+		echo
+		echo "Taking the lab down."
+	fi
+	;;
 -h | --help | help)
-	sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
 	;;
 *)
 	usage

@@ -33,6 +33,7 @@ int gn_cmd_sr(int argc, char **argv);
 int gn_cmd_sr1(int argc, char **argv);
 int gn_cmd_srloop(int argc, char **argv);
 int gn_cmd_ifaces(int argc, char **argv);
+int gn_cmd_lab(int argc, char **argv);
 int gn_cmd_route(int argc, char **argv);
 int gn_cmd_neigh(int argc, char **argv);
 

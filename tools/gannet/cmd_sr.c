@@ -496,6 +496,7 @@ static int run(int argc, char **argv, bool layer3, bool first_only, bool loop)
 		goto out;
 	}
 	status = first_only ? print_first(&j, &res) : print_result(&j, &res);
+	gn_out_flush();  /* the pairs first, then the count on stderr */
 	if (!first_only || !res.npairs)
 		fprintf(stderr, "Sent %llu packets, received %llu, %zu answered, %zu unanswered%s.\n",
 			(unsigned long long)res.sent, (unsigned long long)res.received, res.npairs,

@@ -31,6 +31,7 @@ static const struct gn_cli_cmd cmds[] = {
 	{ "sr1",     gn_cmd_sr1 },
 	{ "srloop",  gn_cmd_srloop },
 	{ "ifaces",  gn_cmd_ifaces },
+	{ "lab",     gn_cmd_lab },
 	{ "route",   gn_cmd_route },
 	{ "neigh",   gn_cmd_neigh },
 };
