@@ -182,6 +182,7 @@ const struct gn_proto gn_proto_icmpv6_unknown = {
 	.fields = unknown_fields,
 	.nfields = 4,
 	.post_build = icmpv6_post_build,
+	.answers = gn_icmpv6_answers,
 };
 
 /* ---- errors (RFC 4443 section 3) --------------------------------------------- */
@@ -216,6 +217,7 @@ const struct gn_proto gn_proto_icmpv6_destunreach = {
 	.nfields = 5,
 	.post_build = icmpv6_post_build,
 	.guess_payload = error_guess,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_packettoobig = {
@@ -225,6 +227,7 @@ const struct gn_proto gn_proto_icmpv6_packettoobig = {
 	.nfields = 4,
 	.post_build = icmpv6_post_build,
 	.guess_payload = error_guess,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_timeexceeded = {
@@ -234,6 +237,7 @@ const struct gn_proto gn_proto_icmpv6_timeexceeded = {
 	.nfields = 5,
 	.post_build = icmpv6_post_build,
 	.guess_payload = error_guess,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_paramproblem = {
@@ -243,6 +247,7 @@ const struct gn_proto gn_proto_icmpv6_paramproblem = {
 	.nfields = 4,
 	.post_build = icmpv6_post_build,
 	.guess_payload = error_guess,
+	.answers = gn_icmpv6_answers,
 };
 
 /* ---- echo (RFC 4443 section 4) ------------------------------------------------ */
@@ -290,7 +295,7 @@ static bool same_bytes(const struct gn_value *a, const struct gn_value *b)
 /* Scapy's ICMPv6EchoReply.answers: same id, seq and data. */
 static bool echo_reply_answers(const struct gn_layer *reply, const struct gn_layer *probe)
 {
-	return probe->proto == &gn_proto_icmpv6_echo_request &&
+	return probe && probe->proto == &gn_proto_icmpv6_echo_request &&
 	       gn_field_uint(reply, EC_ID) == gn_field_uint(probe, EC_ID) &&
 	       gn_field_uint(reply, EC_SEQ) == gn_field_uint(probe, EC_SEQ) &&
 	       same_bytes(gn_layer_get(reply, EC_DATA), gn_layer_get(probe, EC_DATA));
@@ -304,6 +309,7 @@ const struct gn_proto gn_proto_icmpv6_echo_request = {
 	.post_build = icmpv6_post_build,
 	.summary = echo_summary,
 	.hashret = echo_hashret,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_echo_reply = {
@@ -356,7 +362,7 @@ static bool nd_ra_summary(const struct gn_layer *l, struct gn_strbuf *sb)
 static bool nd_ra_answers(const struct gn_layer *reply, const struct gn_layer *probe)
 {
 	(void)reply;
-	return probe->proto == &gn_proto_icmpv6_nd_rs;
+	return probe && probe->proto == &gn_proto_icmpv6_nd_rs;
 }
 
 enum { ND_RES = 3, ND_TGT };
@@ -404,7 +410,7 @@ static bool nd_na_answers(const struct gn_layer *reply, const struct gn_layer *p
 {
 	const struct gn_value *a, *b;
 
-	if (probe->proto != &gn_proto_icmpv6_nd_ns)
+	if (!probe || probe->proto != &gn_proto_icmpv6_nd_ns)
 		return false;
 	a = gn_layer_get(reply, NA_TGT);
 	b = gn_layer_get(probe, ND_TGT);
@@ -425,6 +431,7 @@ const struct gn_proto gn_proto_icmpv6_nd_rs = {
 	.nfields = 4,
 	.post_build = icmpv6_post_build,
 	.guess_payload = ndopt_guess,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_nd_ra = {
@@ -447,6 +454,7 @@ const struct gn_proto gn_proto_icmpv6_nd_ns = {
 	.guess_payload = ndopt_guess,
 	.summary = tgt_summary,
 	.hashret = tgt_hashret,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_nd_na = {
@@ -468,6 +476,7 @@ const struct gn_proto gn_proto_icmpv6_nd_redirect = {
 	.nfields = 6,
 	.post_build = icmpv6_post_build,
 	.guess_payload = ndopt_guess,
+	.answers = gn_icmpv6_answers,
 };
 
 /* ---- multicast listener discovery (RFC 2710, RFC 3810) ----------------------- */
@@ -551,16 +560,20 @@ static const struct gn_field mlreport2_fields[] = {
 	GN_PKTLIST("records", &gn_proto_icmpv6_mldmultaddrrec, MR2_RECORDS_NUMBER),
 };
 
+/* Scapy's "ICMPv6MLQuery in query": the probe or a layer above it. */
 static bool mlreport_answers(const struct gn_layer *reply, const struct gn_layer *probe)
 {
 	(void)reply;
-	return probe->proto == &gn_proto_icmpv6_mlquery;
+	for (; probe; probe = gn_layer_above(probe))
+		if (probe->proto == &gn_proto_icmpv6_mlquery)
+			return true;
+	return false;
 }
 
 static bool mlreport2_answers(const struct gn_layer *reply, const struct gn_layer *probe)
 {
 	(void)reply;
-	return probe->proto == &gn_proto_icmpv6_mlquery2;
+	return probe && probe->proto == &gn_proto_icmpv6_mlquery2;
 }
 
 const struct gn_proto gn_proto_icmpv6_mlquery = {
@@ -569,6 +582,7 @@ const struct gn_proto gn_proto_icmpv6_mlquery = {
 	.fields = mlquery_fields,
 	.nfields = 6,
 	.post_build = icmpv6_post_build,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_mlreport = {
@@ -586,6 +600,7 @@ const struct gn_proto gn_proto_icmpv6_mldone = {
 	.fields = mldone_fields,
 	.nfields = 6,
 	.post_build = icmpv6_post_build,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_mlquery2 = {
@@ -594,6 +609,7 @@ const struct gn_proto gn_proto_icmpv6_mlquery2 = {
 	.fields = mlquery2_fields,
 	.nfields = 12,
 	.post_build = icmpv6_post_build,
+	.answers = gn_icmpv6_answers,
 };
 
 const struct gn_proto gn_proto_icmpv6_mldmultaddrrec = {

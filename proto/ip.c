@@ -661,8 +661,15 @@ bool gn_layer_answers(const struct gn_layer *reply, const struct gn_layer *probe
 {
 	if (!reply) /* NoPayload answers NoPayload and Padding */
 		return !probe || probe->proto == &gn_proto_padding;
-	if (reply->proto->answers)
+	if (reply->proto->answers) {
+		/* against NoPayload: Scapy's answers of every class with a hook
+		 * but Dot1Q's (which judges an untagged probe by what the tag
+		 * carries) wants the probe to be of some class, which NoPayload
+		 * never is; so the hooks are spared a NULL probe */
+		if (!probe && reply->proto != &gn_proto_dot1q && reply->proto != &gn_proto_dot1ad)
+			return false;
 		return reply->proto->answers(reply, probe);
+	}
 	if (reply->proto == &gn_proto_raw || reply->proto == &gn_proto_padding)
 		return true;
 	/* Packet.answers: the same class, then the payloads */
@@ -714,7 +721,8 @@ static uint32_t ip_hashret(const struct gn_layer *l)
 	addr4(l, F_SRC, src);
 	addr4(l, F_DST, dst);
 	key[4] = (uint8_t)gn_field_uint(l, F_PROTO);
-	if (is_mdns(dst))
+	/* mDNS, or no address checks: the protocol alone */
+	if (is_mdns(dst) || gn_match_no_ipaddr(l, NULL))
 		return gn_hash_bytes(gn_hash_bytes(0, key + 4, 1),
 				     &(uint32_t){ gn_layer_hashret(gn_layer_above(l)) }, 4);
 	/* src ^ dst: the same for the probe and its reply */
@@ -728,6 +736,7 @@ static bool ip_answers(const struct gn_layer *r, const struct gn_layer *p)
 {
 	uint8_t rsrc[4], rdst[4], psrc[4], pdst[4];
 	const struct gn_layer *icmp;
+	bool check = !gn_match_no_ipaddr(r, p);
 
 	if (!is_ip(p))
 		return false;
@@ -735,14 +744,15 @@ static bool ip_answers(const struct gn_layer *r, const struct gn_layer *p)
 	addr4(r, F_DST, rdst);
 	addr4(p, F_SRC, psrc);
 	addr4(p, F_DST, pdst);
-	if (is_mdns(pdst) && is_mdns(rdst))
+	if (check && is_mdns(pdst) && is_mdns(rdst))
 		return gn_layer_answers(gn_layer_above(r), gn_layer_above(p));
-	if (memcmp(rdst, psrc, 4))
+	if (check && memcmp(rdst, psrc, 4))
 		return false;
 	icmp = icmp_error_above(r);
 	if (icmp) /* the quoted datagram (IPerror) answers the probe itself */
 		return gn_layer_answers(gn_layer_above(icmp), p);
-	if (memcmp(rsrc, pdst, 4) || gn_field_uint(r, F_PROTO) != gn_field_uint(p, F_PROTO))
+	if ((check && memcmp(rsrc, pdst, 4)) ||
+	    gn_field_uint(r, F_PROTO) != gn_field_uint(p, F_PROTO))
 		return false;
 	return gn_layer_answers(gn_layer_above(r), gn_layer_above(p));
 }

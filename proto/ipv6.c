@@ -647,6 +647,8 @@ const struct gn_proto gn_proto_ipv6 = {
 	.guess_payload = ipv6_guess,
 	.payload_len = ipv6_payload_len,
 	.summary = ipv6_summary,
+	.hashret = gn_ipv6_hashret,
+	.answers = gn_ipv6_answers,
 };
 
 const struct gn_proto gn_proto_iperror6 = {
@@ -657,6 +659,8 @@ const struct gn_proto gn_proto_iperror6 = {
 	.post_build = ipv6_post_build,
 	.guess_payload = iperror6_guess,
 	.payload_len = ipv6_payload_len,
+	.hashret = gn_ipv6_hashret,
+	.answers = gn_iperror6_answers,
 };
 
 const struct gn_proto gn_proto_ipv6_hbh = {

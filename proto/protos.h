@@ -248,4 +248,18 @@ extern const struct gn_proto gn_proto_dnsrrrsig, gn_proto_dnsrrnsec, gn_proto_dn
 extern const struct gn_proto gn_proto_bootp;
 extern const struct gn_proto gn_proto_dhcp;
 
+/* proto/ipv6_match.c: Scapy's IPv6.hashret (IPerror6's too), IPv6.answers,
+ * IPerror6.answers and _ICMPv6.answers (every ICMPv6 message class without
+ * an answers of its own); GN_MATCH_NO_IPADDR is Scapy's checkIPaddr = False */
+uint32_t gn_ipv6_hashret(const struct gn_layer *l);
+bool gn_ipv6_answers(const struct gn_layer *reply, const struct gn_layer *probe);
+bool gn_iperror6_answers(const struct gn_layer *reply, const struct gn_layer *probe);
+bool gn_icmpv6_answers(const struct gn_layer *reply, const struct gn_layer *probe);
+/* Scapy's conf.checkIPaddr = False, asked for by either packet (b may be NULL) */
+static inline bool gn_match_no_ipaddr(const struct gn_layer *a, const struct gn_layer *b)
+{
+	return (a && a->pkt && (a->pkt->match_flags & GN_MATCH_NO_IPADDR)) ||
+	       (b && b->pkt && (b->pkt->match_flags & GN_MATCH_NO_IPADDR));
+}
+
 #endif

@@ -284,7 +284,41 @@ static int64_t mono_ns(void)
 /* Scapy's srloop: the set again and again, "RECV n:" with the answers and
  * "fail n:" with the probes left unanswered each round, the hit rate at
  * the end. */
-static int run_loop(const struct job *j, struct gn_io *io, const struct probes *ps)
+static int copy_probes(const struct probes *from, struct probes *to)
+{
+	for (size_t i = 0; i < from->n; i++)
+		if (keep_probe(to, from->v[i], NULL, 0))
+			return GN_EXIT_FAIL;
+	return GN_EXIT_OK;
+}
+
+/* A long loop follows the network: when routes, addresses or neighbours
+ * changed since the last round (netlink notifications), the probes are
+ * filled again from what the user wrote. */
+static int refresh(struct job *j, struct gn_netdb *db, const struct probes *orig,
+		   struct probes *ps, struct gn_io **io)
+{
+	struct gn_error err = { 0 };
+	int rc = gn_netdb_update(db, &err);
+
+	if (rc < 0) {
+		gn_cli_err("%s: %s", j->cmd, err.code ? err.msg : gn_strerror(rc));
+		return GN_EXIT_FAIL;
+	}
+	if (rc == 0)
+		return GN_EXIT_OK;
+	gn_out_flush();
+	fprintf(stderr, "%s: the network tables changed: filling the probes again\n", j->cmd);
+	probes_free(ps);
+	gn_io_close(*io);
+	*io = NULL;
+	if (copy_probes(orig, ps))
+		return GN_EXIT_FAIL;
+	return fill_and_open(j, db, ps, io);
+}
+
+static int run_loop(struct job *j, struct gn_netdb *db, const struct probes *orig,
+		    struct probes *ps, struct gn_io **io)
 {
 	uint64_t sent = 0, answered = 0;
 	int status = GN_EXIT_OK;
@@ -293,7 +327,13 @@ static int run_loop(const struct job *j, struct gn_io *io, const struct probes *
 		struct gn_sr_result res = { 0 };
 		struct gn_error err = { 0 };
 		int64_t start = mono_ns(), left;
-		int rc = gn_sr(io, ps->v, ps->n, &j->so, &res, &err);
+		int rc;
+
+		if (round && refresh(j, db, orig, ps, io)) {
+			status = GN_EXIT_FAIL;
+			break;
+		}
+		rc = gn_sr(*io, ps->v, ps->n, &j->so, &res, &err);
 
 		if (rc < 0) {
 			gn_cli_err("%s: %s", j->cmd, err.code ? err.msg : gn_strerror(rc));
@@ -449,7 +489,7 @@ static int run(int argc, char **argv, bool layer3, bool first_only, bool loop)
 {
 	struct job j = { .cmd = argv[0], .layer3 = layer3, .first_only = first_only, .loop = loop,
 			 .fmt = GN_FMT_SUMMARY };
-	struct probes ps = { 0 };
+	struct probes ps = { 0 }, orig = { 0 };
 	struct gn_cli_gen g = { .emit = keep_probe, .ctx = &ps };
 	struct gn_netdb *db = NULL;
 	struct gn_sr_result res = { 0 };
@@ -475,18 +515,24 @@ static int run(int argc, char **argv, bool layer3, bool first_only, bool loop)
 		}
 		j.iface = dflt;
 	}
-	rc = gn_netdb_open(NULL, &db, &err);
+	/* a loop keeps its tables current from netlink notifications */
+	rc = gn_netdb_open(&(struct gn_netdb_opts){ .sz = sizeof(struct gn_netdb_opts),
+						    .watch = loop }, &db, &err);
 	if (rc < 0) {
 		gn_cli_err("%s: %s", j.cmd, err.code ? err.msg : gn_strerror(rc));
 		status = GN_EXIT_FAIL;
 		goto out;
 	}
 	gn_cli_catch_stop();
+	if (loop && copy_probes(&ps, &orig)) {
+		status = GN_EXIT_FAIL;
+		goto out;
+	}
 	status = fill_and_open(&j, db, &ps, &io);
 	if (status)
 		goto out;
 	if (loop) {
-		status = run_loop(&j, io, &ps);
+		status = run_loop(&j, db, &orig, &ps, &io);
 		goto out;
 	}
 	rc = gn_sr(io, ps.v, ps.n, &j.so, &res, &err);
@@ -506,6 +552,7 @@ out:
 	gn_io_close(io);
 	gn_netdb_close(db);
 	probes_free(&ps);
+	probes_free(&orig);
 	return status;
 }
 

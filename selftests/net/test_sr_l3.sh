@@ -1,0 +1,301 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Layer-3 sr, sr1 and srloop in the test lab (selftests/lab/lab.sh), and the
+# fields gannet fills for sending: the route picks the interface and the
+# next hop; IP src comes from the route, Ether src from the interface, Ether
+# dst from the neighbour table or an ARP/NDP question (the router's address
+# for off-link targets).  The kernels of the lab's hosts are the oracle: the
+# replies they really send, paired with the probes that caused them; Scapy's
+# make_table, run in the same namespace on the same probes, is the oracle of
+# gannet's --table.  Errors: no route, a next hop that never answers.
+#
+# Prints TAP-like "ok - name" / "not ok - name" lines.  Needs root; the lab
+# is removed on exit, whatever happens.
+
+set -uo pipefail
+
+root=${GANNET_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+build=${GANNET_BUILD:-$root/build}
+gannet=${GANNET:-$build/gannet}
+lab=$root/selftests/lab/lab.sh
+py=/usr/bin/python3
+
+failed=0
+ok() { echo "ok - $1"; }
+not_ok() { # name why...
+	echo "not ok - $1"
+	shift
+	printf '#   %s\n' "$@"
+	failed=1
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "ok - layer-3 sr tests # SKIP not root"
+	exit 0
+fi
+
+export GN_LAB=gnsr3-$$
+T=$(mktemp -d "${TMPDIR:-/tmp}/gannet-sr3.XXXXXX")
+listener=
+cleanup() {
+	[ -n "$listener" ] && kill "$listener" 2>/dev/null
+	"$lab" down
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if ! out=$("$lab" up 2>&1); then
+	not_ok "lab up" "$out"
+	exit 1
+fi
+ok "lab up"
+
+at() { # NODE CMD...
+	"$lab" exec "$@"
+}
+
+mac_of() { # NODE IFACE
+	at "$1" cat "/sys/class/net/$2/address"
+}
+
+# ---- sr1: one echo to the peer ------------------------------------------------
+
+if out=$(at h1 "$gannet" sr1 -F '%IP.src% > %IP.dst% %ICMP.type% id=%ICMP.id% seq=%ICMP.seq%' \
+	'IP(dst="10.99.1.2")/ICMP(id=0x1234,seq=7)' 2>&1) &&
+	[ "$out" = "10.99.1.2 > 10.99.1.1 echo-reply id=0x1234 seq=0x7" ]; then
+	ok "sr1 ICMP echo to the peer: the kernel's reply, matched and dissected"
+else
+	not_ok "sr1 ICMP echo to the peer" "$out"
+fi
+
+# ---- the filled fields ------------------------------------------------------------
+
+h1_mac=$(mac_of h1 h1-eth0)
+h2_mac=$(mac_of h2 h2-eth0)
+r_mac=$(mac_of r br0)
+check_fill_py='
+import json, sys
+pair = json.loads(sys.stdin.readline())
+want = dict(a.split("=", 1) for a in sys.argv[1:])
+layers = {l["name"]: l["fields"] for l in pair["probe"]["layers"]}
+got = {"Ether.src": layers["Ether"]["src"], "Ether.dst": layers["Ether"]["dst"],
+       "src": (layers.get("IP") or layers.get("IPv6"))["src"]}
+if got != want:
+    print("want %s" % want)
+    print("got  %s" % got)
+    sys.exit(1)
+'
+fill_case() { # WHAT EXPR src=... Ether.src=... Ether.dst=...
+	local what=$1 expr=$2 out
+	shift 2
+	if out=$(at h1 "$gannet" srp1 -i h1-eth0 -j "$expr" 2>&1) &&
+		res=$(printf '%s\n' "$out" | "$py" -c "$check_fill_py" "$@" 2>&1); then
+		ok "filled for $what"
+	else
+		not_ok "filled for $what" "$out" "$res"
+	fi
+}
+fill_case "an on-link IPv4 peer" 'Ether()/IP(dst="10.99.1.2")/ICMP()' \
+	src=10.99.1.1 Ether.src="$h1_mac" Ether.dst="$h2_mac"
+fill_case "an off-link IPv4 target (via the router)" 'Ether()/IP(dst="10.99.2.3")/ICMP()' \
+	src=10.99.1.1 Ether.src="$h1_mac" Ether.dst="$r_mac"
+fill_case "an on-link IPv6 peer (NDP)" 'Ether()/IPv6(dst="fd99:1::2")/ICMPv6EchoRequest()' \
+	src=fd99:1::1 Ether.src="$h1_mac" Ether.dst="$h2_mac"
+fill_case "an off-link IPv6 target" 'Ether()/IPv6(dst="fd99:2::3")/ICMPv6EchoRequest()' \
+	src=fd99:1::1 Ether.src="$h1_mac" Ether.dst="$r_mac"
+
+# The neighbour was not in h3's table: gannet asked, the router answered.
+at h3 ip neigh flush dev h3-eth0 >/dev/null 2>&1
+if out=$(at h3 "$gannet" sr1 -F '%IP.src%' 'IP(dst="10.99.1.2")/ICMP()' 2>&1) &&
+	[ "$out" = 10.99.1.2 ]; then
+	ok "sr1 with an empty neighbour table resolves the gateway by ARP"
+else
+	not_ok "sr1 with an empty neighbour table" "$out"
+fi
+
+# ARP at layer 2 with nothing set but pdst: hwsrc, psrc and Ether src filled
+if out=$(at h1 "$gannet" srp1 -i h1-eth0 -F '%ARP.hwsrc% %ARP.psrc% %ARP.pdst%' \
+	'Ether()/ARP(pdst="10.99.1.2")' 2>&1) && [ "$out" = "$h2_mac 10.99.1.2 10.99.1.1" ]; then
+	ok "srp1 ARP who-has with hwsrc/psrc/Ether filled: is-at from the peer"
+else
+	not_ok "srp1 ARP who-has with hwsrc/psrc/Ether filled" "$out" "(h2 is $h2_mac)"
+fi
+
+# ---- sr of 1,000 echoes --------------------------------------------------------------
+
+pairs_py='
+import json, sys
+n = 0
+for line in sys.stdin:
+    if not line.startswith("{"):
+        continue
+    p = json.loads(line)
+    probe = {l["name"]: l["fields"] for l in p["probe"]["layers"]}
+    reply = {l["name"]: l["fields"] for l in p["reply"]["layers"]}
+    if "Ether" in probe or "Ether" in reply:
+        sys.exit("layer 3 results with a link layer")
+    if probe["ICMP"]["seq"] != reply["ICMP"]["seq"] or reply["ICMP"]["type"] != 0:
+        sys.exit("pair %d: probe seq %s, reply seq %s type %s" % (n, probe["ICMP"]["seq"],
+                 reply["ICMP"]["seq"], reply["ICMP"]["type"]))
+    n += 1
+print(n)
+'
+if out=$(at h1 "$gannet" sr -j --retry 3 'IP(dst="10.99.1.2")/ICMP(id=77,seq=(1,1000))' \
+	2>"$T/err") && n=$(printf '%s\n' "$out" | "$py" -c "$pairs_py" 2>&1) && [ "$n" = 1000 ]; then
+	ok "sr of 1,000 ICMP echoes: 1,000 answers, each with its own probe"
+else
+	not_ok "sr of 1,000 ICMP echoes" "$n" "$(cat "$T/err")"
+fi
+
+# ---- TCP -------------------------------------------------------------------------------
+
+at h3 "$py" -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8080)); s.listen(64); time.sleep(60)' >/dev/null 2>&1 &
+listener=$!
+sleep 0.5
+if out=$(at h1 "$gannet" sr1 -F '%TCP.flags%' 'IP(dst="10.99.2.3")/TCP(dport=8080,flags="S")' 2>&1) &&
+	[ "$out" = SA ]; then
+	ok "sr1 TCP SYN through the router to a listening port gets SA"
+else
+	not_ok "sr1 TCP SYN to a listening port" "$out"
+fi
+if out=$(at h1 "$gannet" sr1 -F '%TCP.flags%' 'IP(dst="10.99.2.3")/TCP(dport=8081,flags="S")' 2>&1) &&
+	[ "$out" = RA ]; then
+	ok "sr1 TCP SYN to a closed port gets RA"
+else
+	not_ok "sr1 TCP SYN to a closed port" "$out"
+fi
+
+# ---- ttl=1: time exceeded from the router, quoting the probe ------------------------
+
+if out=$(at h1 "$gannet" sr1 -F '%IP.src% %ICMP.type% %IPerror.dst% %r,TCPerror.dport%' \
+	'IP(dst="10.99.2.3",ttl=1)/TCP(dport=8080,flags="S")' 2>&1) &&
+	[ "$out" = "10.99.1.254 time-exceeded 10.99.2.3 8080" ]; then
+	ok "ttl=1 through the router: the ICMP time-exceeded quoting the probe is matched"
+else
+	not_ok "ttl=1 through the router" "$out"
+fi
+if out=$(at h1 "$gannet" sr1 -F '%IPv6.src% %r,ICMPv6TimeExceeded.type%' \
+	'IPv6(dst="fd99:2::3",hlim=1)/ICMPv6EchoRequest()' 2>&1) &&
+	[ "$out" = "fd99:1::fe 3" ]; then
+	ok "hlim=1 through the router: the ICMPv6 time-exceeded is matched"
+else
+	not_ok "hlim=1 through the router (ICMPv6)" "$out"
+fi
+
+# ---- checkIPaddr off: an echo to the broadcast address -------------------------------
+
+at h2 sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+out=$(at h1 "$gannet" sr1 --timeout 1 -F '%IP.src%' 'IP(dst="10.99.1.255")/ICMP()' 2>/dev/null)
+st=$?
+if [ $st = 1 ] && [ -z "$out" ]; then
+	ok "an echo to the broadcast address: no answer while IP addresses are checked"
+else
+	not_ok "an echo to the broadcast address, addresses checked" "status $st" "$out"
+fi
+if out=$(at h1 "$gannet" sr1 --timeout 1 --no-check-ipaddr -F '%IP.src%' \
+	'IP(dst="10.99.1.255")/ICMP()' 2>&1) && { [ "$out" = 10.99.1.2 ] || [ "$out" = 10.99.1.254 ]; }; then
+	ok "--no-check-ipaddr: the broadcast echo is answered (Scapy's checkIPaddr=False)"
+else
+	not_ok "--no-check-ipaddr" "$out"
+fi
+
+# ---- srloop ----------------------------------------------------------------------------
+
+if out=$(at h1 "$gannet" srloop -c 3 --inter 0.2 'IP(dst="10.99.1.2")/ICMP()' 2>&1) &&
+	[ "$(grep -c '^RECV 1: IP / ICMP 10.99.1.2 > 10.99.1.1 echo-reply 0' <<<"$out")" = 3 ] &&
+	grep -q '^Sent 3 packets, received 3 packets. 100.0% hits.$' <<<"$out"; then
+	ok "srloop -c 3: three rounds answered, 100.0% hits"
+else
+	not_ok "srloop -c 3" "$out"
+fi
+if out=$(at h1 "$gannet" srloop -c 2 --inter 0.2 --timeout 0.3 \
+	'IP(dst=["10.99.1.2","10.99.2.3"])/TCP(dport=8082,flags="S")' 2>&1) &&
+	[ "$(grep -c '^RECV 2: ' <<<"$out")" = 2 ] &&
+	grep -q '^Sent 4 packets, received 4 packets. 100.0% hits.$' <<<"$out"; then
+	ok "srloop of two probes: 'RECV 2:' each round"
+else
+	not_ok "srloop of two probes" "$out"
+fi
+
+# A long loop follows the network: a route added while it runs (netlink
+# notification) makes it fill its probes again, and the probes still go.
+at h1 "$gannet" srloop -c 4 --inter 0.5 'IP(dst="10.99.2.3")/ICMP()' >"$T/loop.out" 2>&1 &
+loop=$!
+sleep 0.8
+at h1 ip route add 10.99.2.3/32 via 10.99.1.254 dev h1-eth0
+wait $loop
+st=$?
+out=$(cat "$T/loop.out")
+at h1 ip route del 10.99.2.3/32 via 10.99.1.254 dev h1-eth0
+if [ $st = 0 ] && grep -q 'the network tables changed: filling the probes again' <<<"$out" &&
+	grep -q '^Sent 4 packets, received 4 packets. 100.0% hits.$' <<<"$out"; then
+	ok "srloop follows a route added while it runs (netlink notifications)"
+else
+	not_ok "srloop follows the network" "status $st" "$out"
+fi
+
+# ---- make_table, nsummary against Scapy ------------------------------------------------
+
+probes='IP(dst=["10.99.2.3","10.99.1.2"])/TCP(dport=[22,8080,443])'
+mine=$(at h1 "$gannet" sr --table '%IP.dst%' '%r,TCP.dport%' '%TCP.flags%' "$probes" 2>/dev/null |
+	tail -n +2)
+theirs=$(at h1 "$py" -c '
+from scapy.all import *
+ans, _ = sr('"$probes"', timeout=2, verbose=0)
+ans.make_table(lambda s, r: (s.dst, s.dport, r.sprintf("%TCP.flags%")))' 2>&1)
+if [ -n "$mine" ] && [ "$mine" = "$theirs" ]; then
+	ok "--table lays out the answers as Scapy's make_table does"
+else
+	not_ok "--table against Scapy's make_table" "gannet:" "$mine" "Scapy:" "$theirs"
+fi
+mine=$(at h1 "$gannet" sr --nsummary 'IP(dst="10.99.1.2")/TCP(dport=[22,8080],sport=1234)' 2>/dev/null |
+	tail -n +2)
+theirs=$(at h1 "$py" -c '
+from scapy.all import *
+ans, _ = sr(IP(dst="10.99.1.2")/TCP(dport=[22,8080],sport=1234), timeout=2, verbose=0)
+ans.nsummary()' 2>&1)
+if [ -n "$mine" ] && [ "$(sort <<<"$mine" | cut -c6-)" = "$(sort <<<"$theirs" | cut -c6-)" ]; then
+	ok "--nsummary prints the pairs as Scapy's nsummary does"
+else
+	not_ok "--nsummary against Scapy" "gannet:" "$mine" "Scapy:" "$theirs"
+fi
+
+# ---- errors --------------------------------------------------------------------------
+
+start=$(date +%s%N)
+out=$(at h1 "$gannet" sr1 'IP(dst="10.99.1.77")/ICMP()' 2>&1)
+st=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+if [ $st = 1 ] && grep -q '10.99.1.77 does not answer ARP on h1-eth0' <<<"$out" && [ $ms -lt 6000 ]; then
+	ok "an unresolvable next hop: one clear error after ${ms} ms, status 1"
+else
+	not_ok "an unresolvable next hop" "status $st after $ms ms" "$out"
+fi
+out=$(at h1 "$gannet" sr 'IP(dst=["10.99.1.2","10.99.1.78"])/ICMP()' 2>&1)
+st=$?
+if [ $st = 0 ] && grep -q 'probe 2 not sent: 10.99.1.78 does not answer ARP' <<<"$out" &&
+	grep -q '^Received [0-9]* packets, got 1 answers, remaining 0 packets' <<<"$out"; then
+	ok "sr with one silent next hop: that probe reported, the other answered"
+else
+	not_ok "sr with one silent next hop" "status $st" "$out"
+fi
+out=$(at r "$gannet" sr1 'IP(dst="192.0.2.1")/ICMP()' 2>&1)
+st=$?
+if [ $st = 1 ] && grep -q 'no route to 192.0.2.1' <<<"$out"; then
+	ok "a destination with no route: one clear error, status 1"
+else
+	not_ok "a destination with no route" "status $st" "$out"
+fi
+out=$(at h1 "$gannet" sr1 -i nosuch0 'IP(dst="10.99.1.2")/ICMP()' 2>&1)
+st=$?
+if [ $st = 1 ] && grep -q 'nosuch0: no such interface' <<<"$out"; then
+	ok "an unknown interface: one clear error, status 1"
+else
+	not_ok "an unknown interface" "status $st" "$out"
+fi
+
+exit $failed
