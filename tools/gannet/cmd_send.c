@@ -4,11 +4,10 @@
  * 2, as Scapy's sendp(): -c repeats the whole set, --loop until Ctrl-C,
  * --inter and --rate pace it.
  *
- * Pacing uses absolute deadlines (packet k is due at start + k * period),
- * so sleeping late never adds up to drift; the last SPIN_NS before one are
- * spun.  When sending falls behind (the period is shorter than a send), the
- * packets already due go out together in one batch.
- * Without pacing, batches are as big as the backend takes.
+ * Pacing and batching are the library's gn_sender: absolute deadlines
+ * (packet k is due at start + k * period), so sleeping late never adds up
+ * to drift, and what is already due goes out together when sending falls
+ * behind.  Without pacing, batches are as big as the sender takes.
  *
  * A set sent more than once is built once when nothing in it is random:
  * later rounds send the stored bytes.
@@ -19,17 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-#define SEND_BATCH 256
 #define CACHE_MAX_BYTES ((size_t)64 << 20)
 #define CACHE_MAX_FRAMES ((size_t)1 << 20)
-/* The last stretch before a deadline is waited out spinning: a sleep
- * wakes up tens of microseconds late on a busy machine. */
-#define SPIN_NS 20000
 #define PROGRESS_AFTER_NS 1000000000LL
 #define PROGRESS_EVERY_NS 250000000LL
 
@@ -44,13 +38,10 @@ struct cache {
 };
 
 struct sender {
-	struct gn_io *io;
-	struct gn_arena *arena;     /* bytes of the frames built for the batch */
-	struct gn_frame batch[SEND_BATCH];
-	unsigned nb;
-	uint64_t queued;            /* frames handed to queue(): sent + nb */
-	uint64_t sent;
-	double period_ns;           /* 0: as fast as possible */
+	struct gn_sender *tx;
+	struct gn_error err;        /* zeroed once: per packet it would cost more
+				     * than the rest of queue() */
+	struct gn_arena *arena;     /* bytes of the packet being built */
 	int64_t t0;
 	bool tty;                   /* a live progress line on stderr */
 	bool progress_shown;
@@ -58,94 +49,39 @@ struct sender {
 	int status;                 /* GN_EXIT_FAIL once something failed */
 };
 
-static int64_t now_ns(void)
+/* After every batch sent (gn_sender_opts.flushed). */
+static void progress(void *ctx, uint64_t sent)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void progress(struct sender *s)
-{
+	struct sender *s = ctx;
 	int64_t now, el;
 
 	if (!s->tty)
 		return;
-	now = now_ns();
+	now = gn_monotonic_ns();
 	el = now - s->t0;
 	if (el < PROGRESS_AFTER_NS || now < s->next_progress)
 		return;
 	s->next_progress = now + PROGRESS_EVERY_NS;
 	s->progress_shown = true;
 	fprintf(stderr, "\rSent %llu packets (%.0f packets/s)\033[K",
-		(unsigned long long)s->sent, (double)s->sent * 1e9 / (double)el);
+		(unsigned long long)sent, (double)sent * 1e9 / (double)el);
 	fflush(stderr);
 }
 
-/* Send the batch; false when sending has to stop (error or signal). */
-static bool flush(struct sender *s)
-{
-	unsigned off = 0;
-
-	while (off < s->nb) {
-		int rc = gn_io_send(s->io, s->batch + off, s->nb - off);
-
-		if (rc == -EINTR) {
-			if (gn_cli_stop)
-				return false;
-			continue;
-		}
-		if (rc < 0) {
-			const char *msg = gn_io_errmsg(s->io);
-
-			gn_cli_err("sendp: %s", *msg ? msg : gn_strerror(rc));
-			s->status = GN_EXIT_FAIL;
-			return false;
-		}
-		off += (unsigned)rc;
-		s->sent += (unsigned)rc;
-	}
-	s->nb = 0;
-	progress(s);
-	return true;
-}
-
-static bool sleep_until(int64_t t)
-{
-	int64_t wake = t - SPIN_NS;
-	struct timespec ts = { .tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000 };
-
-	if (wake > now_ns())
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-			if (gn_cli_stop)
-				return false;
-	while (now_ns() < t)
-		if (gn_cli_stop)
-			return false;
-	return true;
-}
-
-/* One frame to send: wait for its deadline (sending what was due before
- * it first), then into the batch. */
+/* One frame to send, at its time; false when sending has to stop (error
+ * or signal). */
 static bool queue(struct sender *s, const uint8_t *data, size_t len)
 {
-	struct gn_frame *f;
+	int rc = gn_sender_push(s->tx, data, len, 0, 0, &s->err);
 
-	if (gn_cli_stop)
+	if (rc == -EINTR)
 		return false;
-	if (s->period_ns > 0) {
-		int64_t due = s->t0 + (int64_t)((double)s->queued * s->period_ns);
-
-		if (now_ns() < due && (!flush(s) || !sleep_until(due)))
-			return false;
+	if (rc < 0) {
+		gn_cli_err("sendp: %s", s->err.code ? s->err.msg : gn_strerror(rc));
+		s->status = GN_EXIT_FAIL;
+		return false;
 	}
-	f = &s->batch[s->nb++];
-	memset(f, 0, sizeof(*f));
-	f->data = data;
-	f->meta.cap_len = f->meta.wire_len = (uint32_t)len;
-	s->queued++;
-	return s->nb < SEND_BATCH || flush(s);
+	return true;
 }
 
 static void cache_free(struct cache *c)
@@ -261,9 +197,8 @@ static bool send_built(struct sender *s, struct gn_packet **tmpls, size_t ntmpls
 			size_t len;
 
 			nth++;
-			/* The frames of the batch live in the arena until sent. */
-			if (!s->nb)
-				gn_arena_reset(s->arena);
+			/* The sender keeps a copy of what it has not sent yet. */
+			gn_arena_reset(s->arena);
 			rc = gn_build(pkt, s->arena, &data, &len);
 			if (rc < 0) {
 				gn_cli_err("sendp: cannot build packet %llu: %s",
@@ -374,7 +309,11 @@ int gn_cmd_sendp(int argc, char **argv)
 	};
 	const char *cmd = argv[0], *iface = NULL;
 	struct gn_io_opts o = { .sz = sizeof(o), .tx = true };
+	struct gn_sender_opts so = { .sz = sizeof(so) };
 	struct sender s = { .status = GN_EXIT_OK };
+	struct gn_sender_stats st;
+	struct gn_error err = { 0 };
+	struct gn_io *io = NULL;
 	struct cache c = { 0 };
 	struct gn_packet **tmpls = NULL, *pkt = NULL;
 	size_t ntmpls = 0;
@@ -437,7 +376,7 @@ int gn_cmd_sendp(int argc, char **argv)
 	status = parse_templates(argc - optind, argv + optind, &tmpls, &ntmpls);
 	if (status)
 		goto out;
-	status = gn_cli_open_one(iface, &o, &s.io);
+	status = gn_cli_open_one(iface, &o, &io);
 	if (status)
 		goto out;
 	pkt = gn_packet_new();
@@ -450,34 +389,52 @@ int gn_cmd_sendp(int argc, char **argv)
 	c.on = loop || rounds > 1;
 	for (size_t t = 0; t < ntmpls && c.on; t++)
 		c.on = !packet_random(tmpls[t], 0);
-	s.period_ns = inter > 0 ? inter * 1e9 : rate > 0 ? 1e9 / rate : 0;
+	so.period_s = inter > 0 ? inter : rate > 0 ? 1 / rate : 0;
+	so.stop = &gn_cli_stop;
+	so.flushed = progress;
+	so.ctx = &s;
+	if (gn_sender_new(io, &so, &s.tx, &err) < 0) {
+		gn_cli_err("sendp: %s", err.msg);
+		status = GN_EXIT_FAIL;
+		goto out;
+	}
 	/* Deadlines are kept to the microsecond, not the default 50 us slack. */
-	if (s.period_ns > 0)
+	if (so.period_s > 0)
 		prctl(PR_SET_TIMERSLACK, 1UL);
 	s.tty = isatty(STDERR_FILENO);
 	gn_cli_catch_stop();
 
-	s.t0 = now_ns();
+	s.t0 = gn_monotonic_ns();
 	for (uint64_t r = 0; go && (loop || r < rounds); r++) {
 		if (r && c.on)
 			go = send_cached(&s, &c);
 		else
 			go = send_built(&s, tmpls, ntmpls, pkt, &c);
 		/* An expression that stands for no packet: nothing to repeat. */
-		if (!s.queued)
-			break;
+		if (!r) {
+			gn_sender_stats(s.tx, &st);
+			if (!st.pushed)
+				break;
+		}
 	}
-	if (s.status == GN_EXIT_OK && !gn_cli_stop)
-		flush(&s);
+	if (s.status == GN_EXIT_OK && !gn_cli_stop) {
+		int rc = gn_sender_flush(s.tx, &err);
+
+		if (rc < 0 && rc != -EINTR) {
+			gn_cli_err("sendp: %s", err.code ? err.msg : gn_strerror(rc));
+			s.status = GN_EXIT_FAIL;
+		}
+	}
 	if (s.progress_shown)
 		fputs("\r\033[K", stderr);
-	gn_sb_printf(&gn_out, "Sent %llu packets.\n", (unsigned long long)s.sent);
+	gn_sb_printf(&gn_out, "Sent %llu packets.\n", (unsigned long long)gn_sender_sent(s.tx));
 	status = s.status;
 	/* Ctrl-C is how --loop ends; anything else it cut short says so. */
 	if (!status && gn_cli_stop && !loop)
 		status = 128 + gn_cli_stop;
 out:
-	gn_io_close(s.io);
+	gn_sender_free(s.tx);
+	gn_io_close(io);
 	gn_arena_free(s.arena);
 	gn_packet_free(pkt);
 	for (size_t t = 0; t < ntmpls; t++)
