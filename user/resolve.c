@@ -653,6 +653,21 @@ int gn_resolver_fill(struct gn_resolver *r, struct gn_packet **ps, size_t n, uns
 		}
 		if (pl->nb->state != NB_FAILED)  /* interrupted before asking */
 			continue;
+		if (r->o.broadcast_unresolved) {
+			static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+			set_addr(pl->ether, r->c.ether_dst, bcast, 6);
+			if (r->o.on_warning) {
+				struct gn_error e = { 0 };
+				size_t len;
+
+				silent_error(r, pl, &e);
+				len = strlen(e.msg);
+				snprintf(e.msg + len, sizeof(e.msg) - len, ": sent to broadcast");
+				r->o.on_warning(r->o.ctx, i, &e);
+			}
+			continue;
+		}
 		failed++;
 		if (status)
 			status[i] = -EHOSTUNREACH;

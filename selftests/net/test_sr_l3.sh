@@ -122,6 +122,54 @@ else
 	not_ok "srp1 ARP who-has with hwsrc/psrc/Ether filled" "$out" "(h2 is $h2_mac)"
 fi
 
+# ---- send and sendp: the frames the peers really get -------------------------------
+
+# capture NODE IFACE FILTER COUNT -- CMD...: the peer's tcpdump -e lines of
+# the frames CMD makes it receive
+capture() {
+	local node=$1 dev=$2 filter=$3 count=$4 pid
+	shift 5
+	at "$node" timeout 5 tcpdump -l -c "$count" -enni "$dev" "$filter" >"$T/cap" 2>/dev/null &
+	pid=$!
+	sleep 0.5
+	"$@" >"$T/cmd" 2>&1
+	wait $pid
+	cat "$T/cap"
+}
+out=$(capture h2 h2-eth0 "icmp and src 10.99.1.1" 3 -- at h1 "$gannet" send \
+	'IP(dst="10.99.1.2")/ICMP(seq=(1,3))')
+want="$h1_mac > $h2_mac, ethertype IPv4 (0x0800), length 42: 10.99.1.1 > 10.99.1.2: ICMP echo request"
+if [ "$(grep -c -F "$want" <<<"$out")" = 3 ] && grep -q '^Sent 3 packets.$' "$T/cmd"; then
+	ok "send: 3 echoes reach the peer with the route's source and both MACs filled"
+else
+	not_ok "send to the peer" "want 3 x: $want" "$out" "$(cat "$T/cmd")"
+fi
+h3_mac=$(mac_of h3 h3-eth0)
+r_mac1=$(mac_of r r-eth1)
+out=$(capture h3 h3-eth0 "udp port 9999" 1 -- at h1 "$gannet" send \
+	'IP(dst="10.99.2.3")/UDP(dport=9999)/"x"')
+if grep -q -F "$r_mac1 > $h3_mac, ethertype IPv4 (0x0800), length 43: 10.99.1.1.53 > 10.99.2.3.9999: " <<<"$out"; then
+	ok "send off-link: through the router, the packet reaches h3"
+else
+	not_ok "send off-link" "$out" "$(cat "$T/cmd")"
+fi
+out=$(capture h2 h2-eth0 "icmp and src 10.99.1.1" 1 -- at h1 "$gannet" sendp -i h1-eth0 \
+	'Ether()/IP(dst="10.99.1.2")/ICMP()')
+if grep -q -F "$h1_mac > $h2_mac, ethertype IPv4" <<<"$out"; then
+	ok "sendp: an unset Ether src and dst are the interface's and the neighbour's"
+else
+	not_ok "sendp filling Ether" "$out" "$(cat "$T/cmd")"
+fi
+out=$(at h1 "$gannet" send 'IP(dst=["10.99.1.2","10.99.1.79","10.99.1.80"])/ICMP()' 2>&1)
+st=$?
+if [ $st = 1 ] && grep -q 'not sent: 10.99.1.79 does not answer ARP on h1-eth0' <<<"$out" &&
+	grep -q 'not sent: 10.99.1.80 does not answer ARP' <<<"$out" &&
+	grep -q '^Sent 1 packets.$' <<<"$out"; then
+	ok "send with silent next hops: each reported, the rest sent, status 1"
+else
+	not_ok "send with silent next hops" "status $st" "$out"
+fi
+
 # ---- sr of 1,000 echoes --------------------------------------------------------------
 
 pairs_py='

@@ -26,6 +26,7 @@ int gn_cmd_dissect(int argc, char **argv);
 int gn_cmd_ls(int argc, char **argv);
 int gn_cmd_sniff(int argc, char **argv);
 int gn_cmd_sendp(int argc, char **argv);
+int gn_cmd_send(int argc, char **argv);
 int gn_cmd_replay(int argc, char **argv);
 int gn_cmd_srp(int argc, char **argv);
 int gn_cmd_srp1(int argc, char **argv);

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * gannet sendp: every packet of an expression out of an interface at layer
- * 2, as Scapy's sendp(): -c repeats the whole set, --loop until Ctrl-C,
- * --inter and --rate pace it.
+ * gannet send and sendp: every packet of an expression out at layer 3 (the
+ * route picks the interface and the next hop, gannet puts the link layer
+ * under it) or at layer 2 out of one interface, as Scapy's send() and
+ * sendp(): -c repeats the whole set, --loop until Ctrl-C, --inter and
+ * --rate pace it.  Fields left unset are filled as Scapy's dynamic
+ * defaults fill them (gannet/resolve.h), a chunk of packets at a time so
+ * that next hops missing from the neighbour table are asked together.
  *
  * Pacing and batching are the library's gn_sender: absolute deadlines
  * (packet k is due at start + k * period), so sleeping late never adds up
@@ -22,6 +26,8 @@
 
 #include "cli.h"
 
+#define CHUNK 256
+#define MAX_IFACES 64
 #define CACHE_MAX_BYTES ((size_t)64 << 20)
 #define CACHE_MAX_FRAMES ((size_t)1 << 20)
 #define PROGRESS_AFTER_NS 1000000000LL
@@ -34,11 +40,27 @@ struct cache {
 	size_t len, cap;
 	size_t *off;
 	uint32_t *lens;
+	int *ifindex;
 	size_t n, capn;
 };
 
 struct sender {
+	const char *cmd;
 	struct gn_sender *tx;
+	struct gn_sender_opts so;
+	struct gn_io *io;
+	struct gn_io_opts o;
+	char ifnames[MAX_IFACES][IF_NAMESIZE];  /* what io is open on */
+	unsigned nifs;
+	uint64_t sent_before;       /* by the senders replaced as io grew */
+	/* filling */
+	struct gn_netdb *db;
+	struct gn_resolver *res;
+	unsigned fill_flags;        /* GN_FILL_ADD_L2 for send */
+	struct gn_packet *chunk[CHUNK];
+	size_t nchunk;
+	char last_err[GN_ERRMSG_MAX];
+	uint64_t repeats, not_sent;
 	struct gn_error err;        /* zeroed once: per packet it would cost more
 				     * than the rest of queue() */
 	struct gn_arena *arena;     /* bytes of the packet being built */
@@ -63,6 +85,7 @@ static void progress(void *ctx, uint64_t sent)
 		return;
 	s->next_progress = now + PROGRESS_EVERY_NS;
 	s->progress_shown = true;
+	sent += s->sent_before;
 	fprintf(stderr, "\rSent %llu packets (%.0f packets/s)\033[K",
 		(unsigned long long)sent, (double)sent * 1e9 / (double)el);
 	fflush(stderr);
@@ -70,14 +93,14 @@ static void progress(void *ctx, uint64_t sent)
 
 /* One frame to send, at its time; false when sending has to stop (error
  * or signal). */
-static bool queue(struct sender *s, const uint8_t *data, size_t len)
+static bool queue(struct sender *s, const uint8_t *data, size_t len, int ifindex)
 {
-	int rc = gn_sender_push(s->tx, data, len, 0, 0, &s->err);
+	int rc = gn_sender_push(s->tx, data, len, ifindex, 0, &s->err);
 
 	if (rc == -EINTR)
 		return false;
 	if (rc < 0) {
-		gn_cli_err("sendp: %s", s->err.code ? s->err.msg : gn_strerror(rc));
+		gn_cli_err("%s: %s", s->cmd, s->err.code ? s->err.msg : gn_strerror(rc));
 		s->status = GN_EXIT_FAIL;
 		return false;
 	}
@@ -88,11 +111,12 @@ static void cache_free(struct cache *c)
 {
 	free(c->buf);
 	free(c->off);
+	free(c->ifindex);
 	free(c->lens);
 	memset(c, 0, sizeof(*c));
 }
 
-static void cache_add(struct cache *c, const uint8_t *data, size_t len)
+static void cache_add(struct cache *c, const uint8_t *data, size_t len, int ifindex)
 {
 	if (!c->on)
 		return;
@@ -118,19 +142,24 @@ static void cache_add(struct cache *c, const uint8_t *data, size_t len)
 		size_t capn = c->capn ? c->capn * 2 : 256;
 		size_t *off = realloc(c->off, capn * sizeof(*off));
 		uint32_t *lens;
+		int *ifx;
 
 		if (off)
 			c->off = off;
 		lens = off ? realloc(c->lens, capn * sizeof(*lens)) : NULL;
-		if (!lens) {
+		if (lens)
+			c->lens = lens;
+		ifx = lens ? realloc(c->ifindex, capn * sizeof(*ifx)) : NULL;
+		if (!ifx) {
 			cache_free(c);
 			return;
 		}
-		c->lens = lens;
+		c->ifindex = ifx;
 		c->capn = capn;
 	}
 	memcpy(c->buf + c->len, data, len);
 	c->off[c->n] = c->len;
+	c->ifindex[c->n] = ifindex;
 	c->lens[c->n++] = (uint32_t)len;
 	c->len += len;
 }
@@ -176,9 +205,159 @@ static bool value_random(const struct gn_value *v, unsigned depth)
 	}
 }
 
-/* One round from the templates: expand, build, queue.  false: stop. */
+/* ---- the interfaces: send opens them as its packets need them ---------- */
+
+static int open_io(struct sender *s)
+{
+	const char *names[MAX_IFACES];
+	struct gn_error err = { 0 };
+	int rc;
+
+	for (unsigned i = 0; i < s->nifs; i++)
+		names[i] = s->ifnames[i];
+	s->o.ifaces = names;
+	s->o.nifaces = s->nifs;
+	rc = gn_io_open("afpacket", &s->o, &s->io, &err);
+	s->o.ifaces = NULL;
+	if (!rc)
+		rc = gn_sender_new(s->io, &s->so, &s->tx, &err);
+	if (rc < 0) {
+		gn_cli_err("%s: %s", s->cmd, err.code ? err.msg : gn_strerror(rc));
+		return GN_EXIT_FAIL;
+	}
+	return GN_EXIT_OK;
+}
+
+/* Make sure io sends out of ifindex: reopened with it added when not (the
+ * frames pushed so far go out first). */
+static bool have_iface(struct sender *s, int ifindex)
+{
+	const struct gn_iface *ifc = gn_netdb_iface_by_index(s->db, ifindex);
+	struct gn_error err = { 0 };
+	int rc;
+
+	if (!ifc) {
+		gn_cli_err("%s: interface %d went away", s->cmd, ifindex);
+		s->status = GN_EXIT_FAIL;
+		return false;
+	}
+	for (unsigned i = 0; i < s->nifs; i++)
+		if (!strcmp(s->ifnames[i], ifc->name))
+			return true;
+	if (s->nifs == MAX_IFACES) {
+		gn_cli_err("%s: packets for more than %d interfaces", s->cmd, MAX_IFACES);
+		s->status = GN_EXIT_FAIL;
+		return false;
+	}
+	if (s->tx) {
+		rc = gn_sender_flush(s->tx, &err);
+		if (rc < 0) {
+			if (rc != -EINTR) {
+				gn_cli_err("%s: %s", s->cmd, err.code ? err.msg : gn_strerror(rc));
+				s->status = GN_EXIT_FAIL;
+			}
+			return false;
+		}
+		s->sent_before += gn_sender_sent(s->tx);
+		gn_sender_free(s->tx);
+		s->tx = NULL;
+		gn_io_close(s->io);
+		s->io = NULL;
+	}
+	snprintf(s->ifnames[s->nifs++], IF_NAMESIZE, "%s", ifc->name);
+	if (open_io(s)) {
+		s->status = GN_EXIT_FAIL;
+		return false;
+	}
+	return true;
+}
+
+/* ---- filling ---------------------------------------------------------------------- */
+
+static void flush_repeats(struct sender *s)
+{
+	if (s->repeats)
+		gn_cli_err("%s: ... and %llu more packet%s for the same reason", s->cmd,
+			   (unsigned long long)s->repeats, s->repeats == 1 ? "" : "s");
+	s->repeats = 0;
+}
+
+/* One line per reason, not one per packet. */
+static void on_fill_error(void *ctx, size_t index, const struct gn_error *e)
+{
+	struct sender *s = ctx;
+
+	(void)index;
+	s->not_sent++;
+	if (!strcmp(s->last_err, e->msg)) {
+		s->repeats++;
+		return;
+	}
+	flush_repeats(s);
+	gn_cli_err("%s: not sent: %s", s->cmd, e->msg);
+	snprintf(s->last_err, sizeof(s->last_err), "%s", e->msg);
+}
+
+/* sendp: Scapy's broadcast for a silent next hop, said once per reason. */
+static void on_fill_warning(void *ctx, size_t index, const struct gn_error *e)
+{
+	struct sender *s = ctx;
+
+	(void)index;
+	if (!strcmp(s->last_err, e->msg)) {
+		s->repeats++;
+		return;
+	}
+	flush_repeats(s);
+	gn_cli_err("%s: warning: %s", s->cmd, e->msg);
+	snprintf(s->last_err, sizeof(s->last_err), "%s", e->msg);
+}
+
+/* Fill, build and queue the packets of the chunk.  false: stop. */
+static bool send_chunk(struct sender *s, struct cache *c)
+{
+	int status[CHUNK];
+	struct gn_error err = { 0 };
+	bool go = true;
+	size_t n = s->nchunk;
+	int rc;
+
+	s->nchunk = 0;
+	rc = gn_resolver_fill(s->res, s->chunk, n, s->fill_flags, status, &err);
+	if (rc < 0) {
+		if (rc != -EINTR)
+			gn_cli_err("%s: %s", s->cmd, err.code ? err.msg : gn_strerror(rc));
+		s->status = GN_EXIT_FAIL;
+		return false;
+	}
+	if (rc > 0 && c->on)
+		cache_free(c);  /* a round that lost packets is no model for the next */
+	for (size_t i = 0; go && i < n; i++) {
+		struct gn_packet *p = s->chunk[i];
+		uint8_t *data;
+		size_t len;
+
+		if (status[i])
+			continue;
+		if (!have_iface(s, p->meta.ifindex))
+			return false;
+		/* The sender keeps a copy of what it has not sent yet. */
+		gn_arena_reset(s->arena);
+		rc = gn_build(p, s->arena, &data, &len);
+		if (rc < 0) {
+			gn_cli_err("%s: cannot build a packet: %s", s->cmd, gn_strerror(rc));
+			s->status = GN_EXIT_FAIL;
+			return false;
+		}
+		cache_add(c, data, len, p->meta.ifindex);
+		go = queue(s, data, len, p->meta.ifindex);
+	}
+	return go;
+}
+
+/* One round from the templates: expand, fill, build, queue.  false: stop. */
 static bool send_built(struct sender *s, struct gn_packet **tmpls, size_t ntmpls,
-		       struct gn_packet *pkt, struct cache *c)
+		       struct cache *c)
 {
 	for (size_t t = 0; t < ntmpls; t++) {
 		struct gn_expander *x;
@@ -188,30 +367,23 @@ static bool send_built(struct sender *s, struct gn_packet **tmpls, size_t ntmpls
 
 		rc = gn_expand_new(tmpls[t], &x);
 		if (rc < 0) {
-			gn_cli_err("sendp: cannot expand the expression: %s", gn_strerror(rc));
+			gn_cli_err("%s: cannot expand the expression: %s", s->cmd, gn_strerror(rc));
 			s->status = GN_EXIT_FAIL;
 			return false;
 		}
-		while (go && (rc = gn_expand_next(x, pkt)) == 1) {
-			uint8_t *data;
-			size_t len;
+		while (go) {
+			struct gn_packet *p = s->chunk[s->nchunk];
 
-			nth++;
-			/* The sender keeps a copy of what it has not sent yet. */
-			gn_arena_reset(s->arena);
-			rc = gn_build(pkt, s->arena, &data, &len);
-			if (rc < 0) {
-				gn_cli_err("sendp: cannot build packet %llu: %s",
-					   (unsigned long long)nth, gn_strerror(rc));
-				s->status = GN_EXIT_FAIL;
-				go = false;
+			gn_packet_reset(p);
+			rc = gn_expand_next(x, p);
+			if (rc != 1)
 				break;
-			}
-			cache_add(c, data, len);
-			go = queue(s, data, len);
+			nth++;
+			if (++s->nchunk == CHUNK)
+				go = send_chunk(s, c);
 		}
 		if (go && rc < 0) {
-			gn_cli_err("sendp: cannot expand packet %llu: %s",
+			gn_cli_err("%s: cannot expand packet %llu: %s", s->cmd,
 				   (unsigned long long)nth + 1, gn_strerror(rc));
 			s->status = GN_EXIT_FAIL;
 			go = false;
@@ -220,13 +392,13 @@ static bool send_built(struct sender *s, struct gn_packet **tmpls, size_t ntmpls
 		if (!go)
 			return false;
 	}
-	return true;
+	return !s->nchunk || send_chunk(s, c);
 }
 
 static bool send_cached(struct sender *s, const struct cache *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (!queue(s, c->buf + c->off[i], c->lens[i]))
+		if (!queue(s, c->buf + c->off[i], c->lens[i], c->ifindex[i]))
 			return false;
 	return true;
 }
@@ -294,7 +466,36 @@ static int parse_templates(int argc, char **argv, struct gn_packet ***out, size_
 
 enum { OPT_LOOP = 256, OPT_INTER, OPT_RATE, OPT_TX_MODE, OPT_QDISC_BYPASS };
 
-int gn_cmd_sendp(int argc, char **argv)
+/* The resolver and the pool of packets a chunk is expanded into. */
+static int setup_fill(struct sender *s, const char *iface)
+{
+	struct gn_resolver_opts ro = { .sz = sizeof(ro), .iface = iface, .retry = -1,
+				       .stop = &gn_cli_stop, .on_error = on_fill_error,
+				       .ctx = s, .on_warning = on_fill_warning,
+				       .broadcast_unresolved = !(s->fill_flags & GN_FILL_ADD_L2) };
+	struct gn_error err = { 0 };
+	int rc = gn_netdb_open(NULL, &s->db, &err);
+
+	if (rc < 0) {
+		gn_cli_err("%s: %s", s->cmd, err.code ? err.msg : gn_strerror(rc));
+		return GN_EXIT_FAIL;
+	}
+	rc = gn_resolver_new(s->db, &ro, &s->res, &err);
+	if (rc < 0) {
+		gn_cli_err("%s", err.code ? err.msg : gn_strerror(rc));  /* names the interface */
+		return GN_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < CHUNK; i++) {
+		s->chunk[i] = gn_packet_new();
+		if (!s->chunk[i]) {
+			gn_cli_err("out of memory");
+			return GN_EXIT_FAIL;
+		}
+	}
+	return GN_EXIT_OK;
+}
+
+static int run_send(int argc, char **argv, bool layer3)
 {
 	static const struct option opts[] = {
 		{ "iface",        required_argument, NULL, 'i' },
@@ -308,20 +509,21 @@ int gn_cmd_sendp(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = argv[0], *iface = NULL;
-	struct gn_io_opts o = { .sz = sizeof(o), .tx = true };
-	struct gn_sender_opts so = { .sz = sizeof(so) };
-	struct sender s = { .status = GN_EXIT_OK };
+	struct sender s = { .cmd = cmd, .status = GN_EXIT_OK,
+			    .fill_flags = layer3 ? GN_FILL_ADD_L2 : 0 };
 	struct gn_sender_stats st;
 	struct gn_error err = { 0 };
-	struct gn_io *io = NULL;
 	struct cache c = { 0 };
-	struct gn_packet **tmpls = NULL, *pkt = NULL;
+	struct gn_packet **tmpls = NULL;
 	size_t ntmpls = 0;
 	uint64_t rounds = 1, v;
 	bool loop = false, count_given = false, go = true;
 	double inter = 0, rate = 0;
+	char dflt[IF_NAMESIZE];
 	int opt, status;
 
+	s.o = (struct gn_io_opts){ .sz = sizeof(s.o), .tx = true };
+	s.so = (struct gn_sender_opts){ .sz = sizeof(s.so) };
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":i:c:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -349,15 +551,15 @@ int gn_cmd_sendp(int argc, char **argv)
 			break;
 		case OPT_TX_MODE:
 			if (!strcmp(optarg, "mmsg"))
-				o.tx_mode = GN_IO_TX_MMSG;
+				s.o.tx_mode = GN_IO_TX_MMSG;
 			else if (!strcmp(optarg, "ring"))
-				o.tx_mode = GN_IO_TX_RING;
+				s.o.tx_mode = GN_IO_TX_RING;
 			else
 				return gn_cli_usage_error(cmd, "%s: unknown send mode '%s' (mmsg, ring)",
 							  cmd, optarg);
 			break;
 		case OPT_QDISC_BYPASS:
-			o.qdisc_bypass = true;
+			s.o.qdisc_bypass = true;
 			break;
 		case 'h':
 			gn_cli_help(cmd, stdout);
@@ -376,12 +578,19 @@ int gn_cmd_sendp(int argc, char **argv)
 	status = parse_templates(argc - optind, argv + optind, &tmpls, &ntmpls);
 	if (status)
 		goto out;
-	status = gn_cli_open_one(iface, &o, &io);
+	/* layer 2 leaves by -i, else by the default route's interface */
+	if (!layer3 && !iface) {
+		if (gn_cli_default_iface(dflt, sizeof(dflt)) < 0) {
+			status = GN_EXIT_FAIL;
+			goto out;
+		}
+		iface = dflt;
+	}
+	status = setup_fill(&s, iface);
 	if (status)
 		goto out;
-	pkt = gn_packet_new();
 	s.arena = gn_arena_new(1 << 16);
-	if (!pkt || !s.arena) {
+	if (!s.arena) {
 		gn_cli_err("out of memory");
 		status = GN_EXIT_FAIL;
 		goto out;
@@ -389,17 +598,27 @@ int gn_cmd_sendp(int argc, char **argv)
 	c.on = loop || rounds > 1;
 	for (size_t t = 0; t < ntmpls && c.on; t++)
 		c.on = !packet_random(tmpls[t], 0);
-	so.period_s = inter > 0 ? inter : rate > 0 ? 1 / rate : 0;
-	so.stop = &gn_cli_stop;
-	so.flushed = progress;
-	so.ctx = &s;
-	if (gn_sender_new(io, &so, &s.tx, &err) < 0) {
-		gn_cli_err("sendp: %s", err.msg);
-		status = GN_EXIT_FAIL;
-		goto out;
+	s.so.period_s = inter > 0 ? inter : rate > 0 ? 1 / rate : 0;
+	s.so.stop = &gn_cli_stop;
+	s.so.flushed = progress;
+	s.so.ctx = &s;
+	/* sendp's interface is open from the start (its errors come first);
+	 * send opens each as its packets need it */
+	if (iface) {
+		const struct gn_iface *ifc = gn_netdb_iface_by_name(s.db, iface);
+
+		if (!ifc) {
+			gn_cli_err("%s: no such interface", iface);
+			status = GN_EXIT_FAIL;
+			goto out;
+		}
+		if (!have_iface(&s, ifc->index)) {
+			status = GN_EXIT_FAIL;
+			goto out;
+		}
 	}
 	/* Deadlines are kept to the microsecond, not the default 50 us slack. */
-	if (so.period_s > 0)
+	if (s.so.period_s > 0)
 		prctl(PR_SET_TIMERSLACK, 1UL);
 	s.tty = isatty(STDERR_FILENO);
 	gn_cli_catch_stop();
@@ -409,37 +628,57 @@ int gn_cmd_sendp(int argc, char **argv)
 		if (r && c.on)
 			go = send_cached(&s, &c);
 		else
-			go = send_built(&s, tmpls, ntmpls, pkt, &c);
-		/* An expression that stands for no packet: nothing to repeat. */
+			go = send_built(&s, tmpls, ntmpls, &c);
+		/* An expression that stands for no packet (or none that can
+		 * be sent): nothing to repeat. */
 		if (!r) {
-			gn_sender_stats(s.tx, &st);
-			if (!st.pushed)
+			if (s.tx)
+				gn_sender_stats(s.tx, &st);
+			if (!s.tx || !st.pushed)
 				break;
 		}
 	}
-	if (s.status == GN_EXIT_OK && !gn_cli_stop) {
+	flush_repeats(&s);
+	if (s.tx && s.status == GN_EXIT_OK && !gn_cli_stop) {
 		int rc = gn_sender_flush(s.tx, &err);
 
 		if (rc < 0 && rc != -EINTR) {
-			gn_cli_err("sendp: %s", err.code ? err.msg : gn_strerror(rc));
+			gn_cli_err("%s: %s", cmd, err.code ? err.msg : gn_strerror(rc));
 			s.status = GN_EXIT_FAIL;
 		}
 	}
 	if (s.progress_shown)
 		fputs("\r\033[K", stderr);
-	gn_sb_printf(&gn_out, "Sent %llu packets.\n", (unsigned long long)gn_sender_sent(s.tx));
+	gn_sb_printf(&gn_out, "Sent %llu packets.\n",
+		     (unsigned long long)(s.sent_before + (s.tx ? gn_sender_sent(s.tx) : 0)));
 	status = s.status;
+	/* packets that could not be filled were reported: the run failed in part */
+	if (!status && s.not_sent)
+		status = GN_EXIT_FAIL;
 	/* Ctrl-C is how --loop ends; anything else it cut short says so. */
 	if (!status && gn_cli_stop && !loop)
 		status = 128 + gn_cli_stop;
 out:
 	gn_sender_free(s.tx);
-	gn_io_close(io);
+	gn_io_close(s.io);
+	gn_resolver_free(s.res);
+	gn_netdb_close(s.db);
 	gn_arena_free(s.arena);
-	gn_packet_free(pkt);
+	for (size_t i = 0; i < CHUNK; i++)
+		gn_packet_free(s.chunk[i]);
 	for (size_t t = 0; t < ntmpls; t++)
 		gn_packet_free(tmpls[t]);
 	free(tmpls);
 	cache_free(&c);
 	return status;
+}
+
+int gn_cmd_sendp(int argc, char **argv)
+{
+	return run_send(argc, argv, false);
+}
+
+int gn_cmd_send(int argc, char **argv)
+{
+	return run_send(argc, argv, true);
 }

@@ -113,6 +113,20 @@ static void on_fill_error(void *ctx, size_t index, const struct gn_error *e)
 	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
 }
 
+/* srp: Scapy's broadcast for a silent next hop, said once per reason. */
+static void on_fill_warning(void *ctx, size_t index, const struct gn_error *e)
+{
+	struct fill_report *fr = ctx;
+
+	if (!strcmp(fr->last, e->msg)) {
+		fr->repeats++;
+		return;
+	}
+	flush_repeats(fr);
+	gn_cli_err("%s: probe %zu: warning: %s", fr->j->cmd, index + 1, e->msg);
+	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
+}
+
 /* Fill the probes (dropping the ones that cannot be sent) and open one io
  * on every interface they leave by. */
 static int fill_and_open(struct job *j, struct gn_netdb *db, struct probes *ps,
@@ -121,7 +135,8 @@ static int fill_and_open(struct job *j, struct gn_netdb *db, struct probes *ps,
 	struct fill_report fr = { .j = j };
 	struct gn_resolver_opts ro = { .sz = sizeof(ro), .iface = j->iface, .retry = -1,
 				       .stop = &gn_cli_stop, .on_error = on_fill_error,
-				       .ctx = &fr };
+				       .ctx = &fr, .broadcast_unresolved = !j->layer3,
+				       .on_warning = on_fill_warning };
 	struct gn_io_opts o = { .sz = sizeof(o), .rx = true, .tx = true };
 	struct gn_resolver *r = NULL;
 	struct gn_error err = { 0 };

@@ -24,6 +24,7 @@ static const struct gn_cli_cmd cmds[] = {
 	{ "ls",      gn_cmd_ls },
 	{ "sniff",   gn_cmd_sniff },
 	{ "sendp",   gn_cmd_sendp },
+	{ "send",    gn_cmd_send },
 	{ "replay",  gn_cmd_replay },
 	{ "srp",     gn_cmd_srp },
 	{ "srp1",    gn_cmd_srp1 },

@@ -33,6 +33,11 @@ struct gn_resolver_opts {
 	 * silent, ...), with e saying why; may be NULL. */
 	void (*on_error)(void *ctx, size_t index, const struct gn_error *e);
 	void *ctx;
+	/* Scapy's way at layer 2 (sendp, srp): a next hop that does not answer
+	 * gives the broadcast address (ff:ff:ff:ff:ff:ff) instead of an error,
+	 * and on_warning says so; may be NULL. */
+	bool broadcast_unresolved;
+	void (*on_warning)(void *ctx, size_t index, const struct gn_error *e);
 };
 
 /* db stays the caller's and must outlive the resolver. */
