@@ -198,7 +198,8 @@ fi
 
 # ---- TCP -------------------------------------------------------------------------------
 
-at h3 "$py" -c '
+# not through at(): $! must be the listener itself (lab.sh execs into it)
+"$lab" exec h3 "$py" -c '
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 8080)); s.listen(64); time.sleep(60)' >/dev/null 2>&1 &
