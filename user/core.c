@@ -113,6 +113,11 @@ void *gn_arena_alloc(struct gn_arena *a, size_t size)
 		if (!c) {
 			size_t sz = need > a->chunk_size ? need : a->chunk_size;
 
+			/* Chunks double up to 1 MiB: a small first chunk costs
+			 * little, a big arena few mallocs. */
+			if (a->chunk_size < ((size_t)1 << 20))
+				a->chunk_size *= 2;
+
 			c = malloc(sizeof(*c) + sz);
 			if (!c)
 				return NULL;

@@ -8,7 +8,8 @@
 #include "registry.h"
 #include "engine.h"
 
-#define PACKET_ARENA_CHUNK 4096
+/* A packet's first chunk; the arena grows geometrically from there. */
+#define PACKET_ARENA_CHUNK 1024
 
 struct gn_packet *gn_packet_new_in(struct gn_arena *a)
 {
@@ -90,6 +91,22 @@ struct gn_layer *gn_packet_push(struct gn_packet *p, const struct gn_proto *prot
 	if (!l->vals || !l->state)
 		return NULL;
 	p->n++;
+	return l;
+}
+
+struct gn_layer *gn_packet_insert(struct gn_packet *p, unsigned at, const struct gn_proto *proto)
+{
+	struct gn_layer *l, moved;
+
+	if (at > p->n || !gn_packet_push(p, proto))
+		return NULL;
+	/* rotate the new top layer down to at; the layers above it move up */
+	moved = p->layers[p->n - 1];
+	memmove(&p->layers[at + 1], &p->layers[at], (p->n - 1 - at) * sizeof(*p->layers));
+	p->layers[at] = moved;
+	for (unsigned i = at; i < p->n; i++)
+		p->layers[i].index = i;
+	l = &p->layers[at];
 	return l;
 }
 

@@ -351,18 +351,10 @@ static bool is_ethernet(const struct gn_iface *ifc)
 }
 
 /* Put Ether under a layer-3 packet. */
-static int add_ether(struct gn_resolver *r, struct gn_packet **pp, struct gn_error *err)
+static int add_ether(struct gn_resolver *r, struct gn_packet *p, struct gn_error *err)
 {
-	struct gn_packet *q = gn_packet_new();
-
-	if (!q || !gn_packet_push(q, r->c.ether) || gn_packet_append(q, *pp)) {
-		gn_packet_free(q);
+	if (!gn_packet_insert(p, 0, r->c.ether))
 		return gn_error_set(err, -ENOMEM, 0, "out of memory");
-	}
-	q->meta = (*pp)->meta;
-	q->match_flags = (*pp)->match_flags;
-	gn_packet_free(*pp);
-	*pp = q;
 	return 0;
 }
 
@@ -515,7 +507,7 @@ static int fill_one(struct gn_resolver *r, struct gn_packet **pp, unsigned flags
 			return gn_error_set(err, -EOPNOTSUPP, 0,
 					    "%s: link type %u: only Ethernet, loopback and raw IP "
 					    "interfaces can be sent to at layer 3", ifc->name, ifc->type);
-		rc = add_ether(r, pp, err);
+		rc = add_ether(r, *pp, err);
 		if (rc)
 			return rc;
 	}

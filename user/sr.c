@@ -191,9 +191,7 @@ void gn_sr_result_free(struct gn_sr_result *res)
 		return;
 	free(res->pairs);
 	free(res->unanswered);
-	for (size_t i = 0; i < res->nprobes; i++)
-		gn_packet_free(res->probes[i]);
-	free(res->probes);
+	free(res->probes);  /* the probes themselves live in the arena */
 	gn_arena_free(res->arena);
 	memset(res, 0, sizeof(*res));
 }
@@ -218,21 +216,18 @@ static int prepare(struct run *r, struct gn_packet *const *probes, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int rc;
 
-		res->probes[i] = gn_packet_new();
+		/* Probes and their bytes share the result's arena: a hundred
+		 * thousand probes cost what they use, not an arena each. */
+		res->probes[i] = gn_packet_new_in(res->arena);
 		if (!res->probes[i])
 			return -ENOMEM;
 		res->nprobes = i + 1;
 		res->probes[i]->match_flags = r->scratch->match_flags;
 		r->ifindex[i] = probes[i]->meta.ifindex;
-		rc = gn_build(probes[i], res->probes[i]->arena, &r->bytes[i], &r->lens[i]);
+		rc = gn_build(probes[i], res->arena, &r->bytes[i], &r->lens[i]);
 		if (rc)
 			return gn_error_set(r->err, rc, 0, "cannot build probe %zu: %s", i + 1,
 					    gn_strerror(rc));
-		/* the bytes live in the probe's arena, which dissection resets:
-		 * keep a copy in the result arena */
-		r->bytes[i] = gn_arena_memdup(res->arena, r->bytes[i], r->lens[i]);
-		if (!r->bytes[i])
-			return -ENOMEM;
 		rc = gn_dissect(res->probes[i], probes[i]->n ? probes[i]->layers[0].proto : NULL,
 				r->bytes[i], r->lens[i]);
 		if (rc)
@@ -244,19 +239,16 @@ static int prepare(struct run *r, struct gn_packet *const *probes, size_t n)
 	return 0;
 }
 
-/* A copy of p from its second layer up; p itself when it has one layer. */
+/* A copy of p from its second layer up, in a; p itself when it has one layer. */
 static struct gn_packet *without_link(struct gn_arena *a, struct gn_packet *p)
 {
 	struct gn_packet *c;
 
 	if (p->n < 2)
 		return p;
-	c = a ? gn_packet_new_in(a) : gn_packet_new();
-	if (!c || gn_packet_append_from(c, p, 1)) {
-		if (!a)
-			gn_packet_free(c);
+	c = gn_packet_new_in(a);
+	if (!c || gn_packet_append_from(c, p, 1))
 		return NULL;
-	}
 	c->meta = p->meta;
 	c->match_flags = p->match_flags;
 	return c;
@@ -269,14 +261,11 @@ static int strip_link(struct run *r)
 	struct gn_sr_result *res = r->res;
 
 	for (size_t i = 0; i < res->nprobes; i++) {
-		struct gn_packet *c = without_link(NULL, res->probes[i]);
+		struct gn_packet *c = without_link(res->arena, res->probes[i]);
 
 		if (!c)
 			return -ENOMEM;
-		if (c != res->probes[i]) {
-			gn_packet_free(res->probes[i]);
-			res->probes[i] = c;
-		}
+		res->probes[i] = c;
 	}
 	for (size_t k = 0; k < res->npairs; k++) {
 		struct gn_sr_pair *pr = &res->pairs[k];

@@ -62,6 +62,10 @@ struct gn_packet *gn_packet_new_in(struct gn_arena *a);
 
 /* Append a layer of proto with every field at its default (Scapy's "/"). */
 struct gn_layer *gn_packet_push(struct gn_packet *p, const struct gn_proto *proto);
+/* A new layer at position at (0: under all the others), the layers from
+ * at up moving one place higher; NULL when at > p->n or out of memory.
+ * Pointers to p's layers taken before are stale afterwards. */
+struct gn_layer *gn_packet_insert(struct gn_packet *p, unsigned at, const struct gn_proto *proto);
 /* Append a layer of proto (Raw, Padding: a class whose first field is a
  * byte string) holding a copy of data[len]. */
 struct gn_layer *gn_packet_push_bytes(struct gn_packet *p, const struct gn_proto *proto,

@@ -52,8 +52,8 @@ void gn_resolver_free(struct gn_resolver *r);
 /*
  * Fill the unset fields of ps[0..n) for sending, and set each one's
  * meta.ifindex to the interface it leaves by.  With GN_FILL_ADD_L2 a packet
- * gains its link layer (ps[i] is replaced by a new packet; the old one is
- * freed).  Packets that cannot be filled get status[i] < 0 (status may be
+ * gains its link layer underneath, in place (pointers to its layers taken
+ * before are stale).  Packets that cannot be filled get status[i] < 0 (status may be
  * NULL) and opts.on_error; the others are filled all the same.
  * Returns how many failed (0: all filled), or a negative errno when the
  * resolution itself could not run (err says why).

@@ -45,8 +45,8 @@ struct gn_sr_result {
 	size_t nunanswered;
 	uint64_t received;               /* frames seen, answers or not */
 	uint64_t sent;                   /* frames sent, retries included */
-	struct gn_arena *arena;          /* holds the replies */
-	struct gn_packet **probes;       /* every probe as sent (owned) */
+	struct gn_arena *arena;          /* holds the replies and the probes */
+	struct gn_packet **probes;       /* every probe as sent */
 	size_t nprobes;
 };
 
