@@ -38,6 +38,11 @@ int gn_cmd_ifaces(int argc, char **argv);
 int gn_cmd_lab(int argc, char **argv);
 int gn_cmd_route(int argc, char **argv);
 int gn_cmd_neigh(int argc, char **argv);
+int gn_cmd_arping(int argc, char **argv);
+int gn_cmd_ping(int argc, char **argv);
+int gn_cmd_dhcp_probe(int argc, char **argv);
+int gn_cmd_traceroute(int argc, char **argv);
+int gn_cmd_scan(int argc, char **argv);
 
 /* ---- live.c: what sniff and sendp share --------------------------------- */
 
@@ -52,6 +57,75 @@ int gn_cli_default_iface(char *buf, size_t n);
 int gn_cli_open_one(const char *iface, struct gn_io_opts *o, struct gn_io **io);
 /* A number > 0, fractions allowed (seconds, packets/s); false if s is not one. */
 bool gn_cli_parse_positive(const char *s, double *out);
+
+/* ---- probe.c: what the probing tools share (arping, ping, dhcp-probe, ...) */
+
+/* Interface NAME of db, up and with a carrier; reports "CMD: NAME: no such
+ * interface" (or down, no carrier) otherwise.  Returns an exit status. */
+int gn_cli_iface_check(const char *cmd, const struct gn_netdb *db, const char *name,
+		       const struct gn_iface **out);
+/* Fill the probes v[0..*n) for sending (gannet/resolve.h), out of iface when
+ * given, else as routed; flags: GN_FILL_ADD_L2 for layer-3 probes.  Probes
+ * that cannot be filled are freed, dropped from v (*n shrinks) and
+ * reported, one line per reason.  Returns an exit status: 1 when the
+ * resolver could not run or no probe is left. */
+int gn_cli_probes_fill(const char *cmd, struct gn_netdb *db, const char *iface, unsigned flags,
+		       struct gn_packet **v, size_t *n);
+/* Open the afpacket backend, receiving and sending, on every interface the
+ * filled probes v[0..n) leave by.  Returns an exit status. */
+int gn_cli_probes_open(const char *cmd, const struct gn_netdb *db, struct gn_packet *const *v,
+		       size_t n, struct gn_io **io);
+/* The same with the options of base (ring size...; its interfaces, rx and
+ * tx are set here). */
+int gn_cli_probes_open_with(const char *cmd, const struct gn_netdb *db,
+			    struct gn_packet *const *v, size_t n, const struct gn_io_opts *base,
+			    struct gn_io **io);
+/* The effective value of FIELD of the first LAYER in p, or NULL. */
+const struct gn_value *gn_cli_field(const struct gn_packet *p, const char *layer,
+				    const char *field);
+/* The same as an integer; false when absent or not one. */
+bool gn_cli_field_uint(const struct gn_packet *p, const char *layer, const char *field,
+		       uint64_t *out);
+/* The same as text (a MAC, IPv4 or IPv6 address) in buf[n]; NULL when absent. */
+const char *gn_cli_field_addr(const struct gn_packet *p, const char *layer, const char *field,
+			      char *buf, size_t n);
+/* NAME as an address of family (AF_INET, AF_INET6 or AF_UNSPEC): a literal,
+ * else through getaddrinfo.  Fills *out_family and addr (4 or 16 bytes);
+ * < 0 reported as "CMD: cannot resolve 'NAME': ..." */
+int gn_cli_resolve_host(const char *cmd, const char *name, int family, int *out_family,
+			uint8_t addr[16]);
+
+/* ---- probe_run.c: the tools built on layer-3 sr (traceroute, scan) -------- */
+
+struct gn_cli_probes {
+	struct gn_packet **v;
+	size_t n, cap;
+	size_t skipped;  /* dropped by gn_cli_probes_sr: they could not be filled */
+};
+
+/* Append p (taken over; NULL: out of memory).  Returns an exit status. */
+int gn_cli_probes_add(struct gn_cli_probes *ps, struct gn_packet *p);
+/* A gn_cli_gen emit function: a copy of every packet into ctx (a struct
+ * gn_cli_probes). */
+int gn_cli_probes_keep(void *ctx, const struct gn_packet *p, const uint8_t *data, size_t len);
+void gn_cli_probes_free(struct gn_cli_probes *ps);
+/* Everything from layer-3 probes to their answers: the netlink tables, the
+ * fields filled for sending (probes that cannot be are dropped from ps and
+ * reported), an io on every interface they leave by, gn_sr with so, Ctrl-C
+ * caught.  Returns an exit status; res is filled when 0. */
+int gn_cli_probes_sr(const char *cmd, struct gn_cli_probes *ps, const struct gn_sr_opts *so,
+		     struct gn_sr_result *res);
+/* A target as text an expression's dst takes as it is: an IPv4 or IPv6
+ * address, an ADDRESS/PREFIX network, or a host name looked up (IPv4 unless
+ * family is AF_INET6; family 0: any).  Writes it into out[n] and its family
+ * into *out_family.  Returns an exit status (bad text: a usage error). */
+int gn_cli_target(const char *cmd, const char *text, int family, char *out, size_t n,
+		  int *out_family);
+/* The ICMP or ICMPv6 message right above a reply's IP or IPv6 layer (an
+ * error, an echo reply), or NULL; its type and code, and with names their
+ * names ("dest-unreach port-unreachable") appended to names. */
+const struct gn_layer *gn_cli_reply_icmp(const struct gn_packet *r, int *type, int *code,
+					 struct gn_strbuf *names);
 
 /* ---- usage.c ---------------------------------------------------------- */
 

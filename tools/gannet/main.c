@@ -36,6 +36,11 @@ static const struct gn_cli_cmd cmds[] = {
 	{ "lab",     gn_cmd_lab },
 	{ "route",   gn_cmd_route },
 	{ "neigh",   gn_cmd_neigh },
+	{ "arping",  gn_cmd_arping },
+	{ "ping",    gn_cmd_ping },
+	{ "dhcp-probe", gn_cmd_dhcp_probe },
+	{ "traceroute", gn_cmd_traceroute },
+	{ "scan",    gn_cmd_scan },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What the probing tools (arping, ping, dhcp-probe, traceroute, scan)
+ * share with each other and with sr: checking the interface they were told
+ * to use, filling probes the way sending decides (gannet/resolve.h), opening
+ * one io on every interface the probes leave by, reading fields of replies,
+ * and turning a host name into an address.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include "cli.h"
+
+int gn_cli_iface_check(const char *cmd, const struct gn_netdb *db, const char *name,
+		       const struct gn_iface **out)
+{
+	const struct gn_iface *ifc = gn_netdb_iface_by_name(db, name);
+
+	if (!ifc) {
+		gn_cli_err("%s: %s: no such interface", cmd, name);
+		return GN_EXIT_FAIL;
+	}
+	if (!(ifc->flags & IFF_UP)) {
+		gn_cli_err("%s: %s: interface is down", cmd, name);
+		return GN_EXIT_FAIL;
+	}
+	if (!(ifc->flags & IFF_RUNNING)) {
+		gn_cli_err("%s: %s: interface has no carrier", cmd, name);
+		return GN_EXIT_FAIL;
+	}
+	if (out)
+		*out = ifc;
+	return GN_EXIT_OK;
+}
+
+/* ---- filling ---------------------------------------------------------------- */
+
+struct fill_report {
+	const char *cmd;
+	char last[GN_ERRMSG_MAX];
+	size_t repeats;
+};
+
+static void flush_repeats(struct fill_report *fr)
+{
+	if (fr->repeats)
+		gn_cli_err("%s: ... and %zu more probe%s for the same reason", fr->cmd,
+			   fr->repeats, fr->repeats == 1 ? "" : "s");
+	fr->repeats = 0;
+}
+
+/* One line per reason, not one per probe: a sweep where most next hops
+ * are silent would say the same thing hundreds of times. */
+static void on_fill_error(void *ctx, size_t index, const struct gn_error *e)
+{
+	struct fill_report *fr = ctx;
+
+	if (!strcmp(fr->last, e->msg)) {
+		fr->repeats++;
+		return;
+	}
+	flush_repeats(fr);
+	gn_cli_err("%s: probe %zu not sent: %s", fr->cmd, index + 1, e->msg);
+	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
+}
+
+int gn_cli_probes_fill(const char *cmd, struct gn_netdb *db, const char *iface, unsigned flags,
+		       struct gn_packet **v, size_t *n)
+{
+	struct fill_report fr = { .cmd = cmd };
+	struct gn_resolver_opts ro = { .sz = sizeof(ro), .iface = iface, .retry = -1,
+				       .stop = &gn_cli_stop, .on_error = on_fill_error,
+				       .ctx = &fr };
+	struct gn_resolver *r = NULL;
+	struct gn_error err = { 0 };
+	int *status = calloc(*n ? *n : 1, sizeof(*status));
+	size_t kept = 0;
+	int rc;
+
+	if (!status) {
+		gn_cli_err("out of memory");
+		return GN_EXIT_FAIL;
+	}
+	rc = gn_resolver_new(db, &ro, &r, &err);
+	if (!rc)
+		rc = gn_resolver_fill(r, v, *n, flags, status, &err);
+	flush_repeats(&fr);
+	gn_resolver_free(r);
+	if (rc < 0) {
+		free(status);
+		gn_cli_err("%s: %s", cmd, err.code ? err.msg : gn_strerror(rc));
+		return GN_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		if (status[i]) {
+			gn_packet_free(v[i]);
+			continue;
+		}
+		v[kept++] = v[i];
+	}
+	free(status);
+	if (!kept && *n) {
+		*n = 0;
+		gn_cli_err("%s: no probe can be sent", cmd);
+		return GN_EXIT_FAIL;
+	}
+	*n = kept;
+	return GN_EXIT_OK;
+}
+
+int gn_cli_probes_open_with(const char *cmd, const struct gn_netdb *db,
+			    struct gn_packet *const *v, size_t n, const struct gn_io_opts *base,
+			    struct gn_io **io)
+{
+	struct gn_io_opts o = { .sz = sizeof(o) };
+	struct gn_error err = { 0 };
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	int rc;
+
+	if (!names) {
+		gn_cli_err("out of memory");
+		return GN_EXIT_FAIL;
+	}
+	if (base)
+		o = *base;
+	o.rx = o.tx = true;
+	o.ifaces = NULL;
+	o.nifaces = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct gn_iface *ifc = gn_netdb_iface_by_index(db, v[i]->meta.ifindex);
+		unsigned k;
+
+		if (!ifc) {
+			free(names);
+			gn_cli_err("%s: interface %d went away", cmd, v[i]->meta.ifindex);
+			return GN_EXIT_FAIL;
+		}
+		for (k = 0; k < o.nifaces && strcmp(names[k], ifc->name); k++)
+			;
+		if (k == o.nifaces)
+			names[o.nifaces++] = ifc->name;
+	}
+	o.ifaces = names;
+	rc = gn_io_open("afpacket", &o, io, &err);
+	free(names);
+	if (rc < 0) {
+		gn_cli_err("%s: %s", cmd, err.code ? err.msg : gn_strerror(rc));
+		return GN_EXIT_FAIL;
+	}
+	return GN_EXIT_OK;
+}
+
+int gn_cli_probes_open(const char *cmd, const struct gn_netdb *db, struct gn_packet *const *v,
+		       size_t n, struct gn_io **io)
+{
+	return gn_cli_probes_open_with(cmd, db, v, n, NULL, io);
+}
+
+/* ---- reading replies ----------------------------------------------------------- */
+
+const struct gn_value *gn_cli_field(const struct gn_packet *p, const char *layer,
+				    const char *field)
+{
+	const struct gn_layer *l = gn_packet_layer_by_name(p, layer, 0);
+	int i;
+
+	if (!l)
+		return NULL;
+	i = gn_layer_field_index(l, field);
+	return i < 0 ? NULL : gn_layer_get(l, (unsigned)i);
+}
+
+bool gn_cli_field_uint(const struct gn_packet *p, const char *layer, const char *field,
+		       uint64_t *out)
+{
+	const struct gn_value *v = gn_cli_field(p, layer, field);
+
+	if (!v || v->type != GN_V_INT)
+		return false;
+	*out = v->u;
+	return true;
+}
+
+const char *gn_cli_field_addr(const struct gn_packet *p, const char *layer, const char *field,
+			      char *buf, size_t n)
+{
+	const struct gn_value *v = gn_cli_field(p, layer, field);
+
+	if (!v || v->type != GN_V_ADDR)
+		return NULL;
+	if (v->alen == 6)
+		return gn_nl_lladdr_str(v->addr, 6, buf, n);
+	if (v->alen == 4)
+		return gn_nl_addr_str(AF_INET, v->addr, buf, n);
+	if (v->alen == 16)
+		return gn_nl_addr_str(AF_INET6, v->addr, buf, n);
+	return NULL;
+}
+
+/* ---- host names ------------------------------------------------------------------- */
+
+int gn_cli_resolve_host(const char *cmd, const char *name, int family, int *out_family,
+			uint8_t addr[16])
+{
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res, *ai;
+	int ret;
+
+	if (family != AF_INET6 && inet_pton(AF_INET, name, addr) == 1) {
+		*out_family = AF_INET;
+		return 0;
+	}
+	if (family != AF_INET && inet_pton(AF_INET6, name, addr) == 1) {
+		*out_family = AF_INET6;
+		return 0;
+	}
+	if (family == AF_INET && inet_pton(AF_INET6, name, addr) == 1) {
+		gn_cli_err("%s: '%s' is an IPv6 address", cmd, name);
+		return -EAFNOSUPPORT;
+	}
+	if (family == AF_INET6 && inet_pton(AF_INET, name, addr) == 1) {
+		gn_cli_err("%s: '%s' is an IPv4 address", cmd, name);
+		return -EAFNOSUPPORT;
+	}
+	ret = getaddrinfo(name, NULL, &hints, &res);
+	if (ret) {
+		gn_cli_err("%s: cannot resolve '%s': %s", cmd, name,
+			   ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
+		return -ENOENT;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET) {
+			memcpy(addr, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+			break;
+		}
+		if (ai->ai_family == AF_INET6) {
+			memcpy(addr, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+			break;
+		}
+	}
+	if (!ai) {
+		freeaddrinfo(res);
+		gn_cli_err("%s: '%s' has no %s address", cmd, name,
+			   family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IPv4 or IPv6");
+		return -ENOENT;
+	}
+	*out_family = ai->ai_family;
+	freeaddrinfo(res);
+	return 0;
+}
