@@ -67,7 +67,8 @@ int gn_cli_iface_check(const char *cmd, const struct gn_netdb *db, const char *n
 /* Fill the probes v[0..*n) for sending (gannet/resolve.h), out of iface when
  * given, else as routed; flags: GN_FILL_ADD_L2 for layer-3 probes.  Probes
  * that cannot be filled are freed, dropped from v (*n shrinks) and
- * reported, one line per reason.  Returns an exit status: 1 when the
+ * reported, one line per reason; at layer 2 a silent next hop gives the
+ * broadcast address and a warning instead, as in Scapy.  Returns an exit status: 1 when the
  * resolver could not run or no probe is left. */
 int gn_cli_probes_fill(const char *cmd, struct gn_netdb *db, const char *iface, unsigned flags,
 		       struct gn_packet **v, size_t *n);

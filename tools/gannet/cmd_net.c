@@ -425,47 +425,6 @@ static int route_table(const struct gn_netdb *db, const struct net_opts *o, uint
 	return GN_EXIT_OK;
 }
 
-/* DST as an address, else a host name through getaddrinfo. */
-static int resolve(const char *name, int family, int *out_family, uint8_t *addr)
-{
-	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_DGRAM };
-	struct addrinfo *res, *ai;
-	int ret;
-
-	if ((family != AF_INET6) && inet_pton(AF_INET, name, addr) == 1) {
-		*out_family = AF_INET;
-		return 0;
-	}
-	if ((family != AF_INET) && inet_pton(AF_INET6, name, addr) == 1) {
-		*out_family = AF_INET6;
-		return 0;
-	}
-	ret = getaddrinfo(name, NULL, &hints, &res);
-	if (ret) {
-		gn_cli_err("route: cannot resolve '%s': %s", name,
-			   ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
-		return -1;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		if (ai->ai_family == AF_INET) {
-			memcpy(addr, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
-			break;
-		}
-		if (ai->ai_family == AF_INET6) {
-			memcpy(addr, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
-			break;
-		}
-	}
-	if (!ai) {
-		freeaddrinfo(res);
-		gn_cli_err("route: '%s' has no IPv4 or IPv6 address", name);
-		return -1;
-	}
-	*out_family = ai->ai_family;
-	freeaddrinfo(res);
-	return 0;
-}
-
 /* The route to one destination, in `ip route get`'s words. */
 static void result_text(const struct gn_route_result *res, struct gn_strbuf *sb)
 {
@@ -541,7 +500,7 @@ int gn_cmd_route(int argc, char **argv)
 		uint8_t addr[16];
 		int family;
 
-		if (resolve(argv[i], o.family, &family, addr) < 0) {
+		if (gn_cli_resolve_host("route", argv[i], o.family, &family, addr) < 0) {
 			status = GN_EXIT_FAIL;
 			continue;
 		}

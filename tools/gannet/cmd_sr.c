@@ -15,45 +15,6 @@
 
 #include "cli.h"
 
-struct probes {
-	struct gn_packet **v;
-	size_t n, cap;
-};
-
-static int keep_probe(void *ctx, const struct gn_packet *p, const uint8_t *data, size_t len)
-{
-	struct probes *ps = ctx;
-
-	(void)data;
-	(void)len;
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? 2 * ps->cap : 64;
-		struct gn_packet **nv = realloc(ps->v, cap * sizeof(*nv));
-
-		if (!nv) {
-			gn_cli_err("out of memory");
-			return GN_EXIT_FAIL;
-		}
-		ps->v = nv;
-		ps->cap = cap;
-	}
-	ps->v[ps->n] = gn_packet_copy(p);
-	if (!ps->v[ps->n]) {
-		gn_cli_err("out of memory");
-		return GN_EXIT_FAIL;
-	}
-	ps->n++;
-	return 0;
-}
-
-static void probes_free(struct probes *ps)
-{
-	for (size_t i = 0; i < ps->n; i++)
-		gn_packet_free(ps->v[i]);
-	free(ps->v);
-	memset(ps, 0, sizeof(*ps));
-}
-
 static int parse_int(const char *s, int *out)
 {
 	char *end;
@@ -84,123 +45,19 @@ struct job {
 
 /* ---- filling and opening -------------------------------------------------- */
 
-struct fill_report {
-	const struct job *j;
-	char last[GN_ERRMSG_MAX];
-	size_t repeats;
-};
-
-static void flush_repeats(struct fill_report *fr)
-{
-	if (fr->repeats)
-		gn_cli_err("%s: ... and %zu more probe%s for the same reason", fr->j->cmd,
-			   fr->repeats, fr->repeats == 1 ? "" : "s");
-	fr->repeats = 0;
-}
-
-/* One line per reason, not one per probe: a sweep of a /24 with 200
- * silent hosts says so 200 times otherwise. */
-static void on_fill_error(void *ctx, size_t index, const struct gn_error *e)
-{
-	struct fill_report *fr = ctx;
-
-	if (!strcmp(fr->last, e->msg)) {
-		fr->repeats++;
-		return;
-	}
-	flush_repeats(fr);
-	gn_cli_err("%s: probe %zu not sent: %s", fr->j->cmd, index + 1, e->msg);
-	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
-}
-
-/* srp: Scapy's broadcast for a silent next hop, said once per reason. */
-static void on_fill_warning(void *ctx, size_t index, const struct gn_error *e)
-{
-	struct fill_report *fr = ctx;
-
-	if (!strcmp(fr->last, e->msg)) {
-		fr->repeats++;
-		return;
-	}
-	flush_repeats(fr);
-	gn_cli_err("%s: probe %zu: warning: %s", fr->j->cmd, index + 1, e->msg);
-	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
-}
-
-/* Fill the probes (dropping the ones that cannot be sent) and open one io
- * on every interface they leave by. */
-static int fill_and_open(struct job *j, struct gn_netdb *db, struct probes *ps,
+/* Fill the probes (dropping the ones that cannot be sent, reported once
+ * per reason) and open one io on every interface they leave by. */
+static int fill_and_open(struct job *j, struct gn_netdb *db, struct gn_cli_probes *ps,
 			 struct gn_io **io)
 {
-	struct fill_report fr = { .j = j };
-	struct gn_resolver_opts ro = { .sz = sizeof(ro), .iface = j->iface, .retry = -1,
-				       .stop = &gn_cli_stop, .on_error = on_fill_error,
-				       .ctx = &fr, .broadcast_unresolved = !j->layer3,
-				       .on_warning = on_fill_warning };
-	struct gn_io_opts o = { .sz = sizeof(o), .rx = true, .tx = true };
-	struct gn_resolver *r = NULL;
-	struct gn_error err = { 0 };
-	const char **names = NULL;
-	int *status = calloc(ps->n ? ps->n : 1, sizeof(*status));
-	size_t kept = 0;
-	int rc;
+	size_t before = ps->n;
+	int status = gn_cli_probes_fill(j->cmd, db, j->iface, j->layer3 ? GN_FILL_ADD_L2 : 0,
+					ps->v, &ps->n);
 
-	if (!status) {
-		gn_cli_err("out of memory");
-		return GN_EXIT_FAIL;
-	}
-	rc = gn_resolver_new(db, &ro, &r, &err);
-	if (!rc)
-		rc = gn_resolver_fill(r, ps->v, ps->n, j->layer3 ? GN_FILL_ADD_L2 : 0, status, &err);
-	flush_repeats(&fr);
-	gn_resolver_free(r);
-	if (rc < 0) {
-		free(status);
-		gn_cli_err("%s: %s", j->cmd, err.code ? err.msg : gn_strerror(rc));
-		return GN_EXIT_FAIL;
-	}
-	for (size_t i = 0; i < ps->n; i++) {
-		if (status[i]) {
-			gn_packet_free(ps->v[i]);
-			continue;
-		}
-		ps->v[kept++] = ps->v[i];
-	}
-	j->skipped = ps->n - kept;
-	ps->n = kept;
-	free(status);
-	if (!ps->n) {
-		gn_cli_err("%s: no probe can be sent", j->cmd);
-		return GN_EXIT_FAIL;
-	}
-
-	names = calloc(ps->n, sizeof(*names));
-	if (!names) {
-		gn_cli_err("out of memory");
-		return GN_EXIT_FAIL;
-	}
-	for (size_t i = 0; i < ps->n; i++) {
-		const struct gn_iface *ifc = gn_netdb_iface_by_index(db, ps->v[i]->meta.ifindex);
-		unsigned k;
-
-		if (!ifc) {
-			free(names);
-			gn_cli_err("%s: interface %d went away", j->cmd, ps->v[i]->meta.ifindex);
-			return GN_EXIT_FAIL;
-		}
-		for (k = 0; k < o.nifaces && strcmp(names[k], ifc->name); k++)
-			;
-		if (k == o.nifaces)
-			names[o.nifaces++] = ifc->name;
-	}
-	o.ifaces = names;
-	rc = gn_io_open("afpacket", &o, io, &err);
-	free(names);
-	if (rc < 0) {
-		gn_cli_err("%s: %s", j->cmd, err.code ? err.msg : gn_strerror(rc));
-		return GN_EXIT_FAIL;
-	}
-	return GN_EXIT_OK;
+	j->skipped = before - ps->n;
+	if (!status)
+		status = gn_cli_probes_open(j->cmd, db, ps->v, ps->n, io);
+	return status;
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -299,10 +156,10 @@ static int64_t mono_ns(void)
 /* Scapy's srloop: the set again and again, "RECV n:" with the answers and
  * "fail n:" with the probes left unanswered each round, the hit rate at
  * the end. */
-static int copy_probes(const struct probes *from, struct probes *to)
+static int copy_probes(const struct gn_cli_probes *from, struct gn_cli_probes *to)
 {
 	for (size_t i = 0; i < from->n; i++)
-		if (keep_probe(to, from->v[i], NULL, 0))
+		if (gn_cli_probes_keep(to, from->v[i], NULL, 0))
 			return GN_EXIT_FAIL;
 	return GN_EXIT_OK;
 }
@@ -310,8 +167,8 @@ static int copy_probes(const struct probes *from, struct probes *to)
 /* A long loop follows the network: when routes, addresses or neighbours
  * changed since the last round (netlink notifications), the probes are
  * filled again from what the user wrote. */
-static int refresh(struct job *j, struct gn_netdb *db, const struct probes *orig,
-		   struct probes *ps, struct gn_io **io)
+static int refresh(struct job *j, struct gn_netdb *db, const struct gn_cli_probes *orig,
+		   struct gn_cli_probes *ps, struct gn_io **io)
 {
 	struct gn_error err = { 0 };
 	int rc = gn_netdb_update(db, &err);
@@ -324,7 +181,7 @@ static int refresh(struct job *j, struct gn_netdb *db, const struct probes *orig
 		return GN_EXIT_OK;
 	gn_out_flush();
 	fprintf(stderr, "%s: the network tables changed: filling the probes again\n", j->cmd);
-	probes_free(ps);
+	gn_cli_probes_free(ps);
 	gn_io_close(*io);
 	*io = NULL;
 	if (copy_probes(orig, ps))
@@ -332,8 +189,8 @@ static int refresh(struct job *j, struct gn_netdb *db, const struct probes *orig
 	return fill_and_open(j, db, ps, io);
 }
 
-static int run_loop(struct job *j, struct gn_netdb *db, const struct probes *orig,
-		    struct probes *ps, struct gn_io **io)
+static int run_loop(struct job *j, struct gn_netdb *db, const struct gn_cli_probes *orig,
+		    struct gn_cli_probes *ps, struct gn_io **io)
 {
 	uint64_t sent = 0, answered = 0;
 	int status = GN_EXIT_OK;
@@ -504,8 +361,8 @@ static int run(int argc, char **argv, bool layer3, bool first_only, bool loop)
 {
 	struct job j = { .cmd = argv[0], .layer3 = layer3, .first_only = first_only, .loop = loop,
 			 .fmt = GN_FMT_SUMMARY };
-	struct probes ps = { 0 }, orig = { 0 };
-	struct gn_cli_gen g = { .emit = keep_probe, .ctx = &ps };
+	struct gn_cli_probes ps = { 0 }, orig = { 0 };
+	struct gn_cli_gen g = { .emit = gn_cli_probes_keep, .ctx = &ps };
 	struct gn_netdb *db = NULL;
 	struct gn_sr_result res = { 0 };
 	struct gn_io *io = NULL;
@@ -566,8 +423,8 @@ out:
 	gn_sr_result_free(&res);
 	gn_io_close(io);
 	gn_netdb_close(db);
-	probes_free(&ps);
-	probes_free(&orig);
+	gn_cli_probes_free(&ps);
+	gn_cli_probes_free(&orig);
 	return status;
 }
 

@@ -69,13 +69,28 @@ static void on_fill_error(void *ctx, size_t index, const struct gn_error *e)
 	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
 }
 
+/* Layer 2: Scapy's broadcast for a silent next hop, said once per reason. */
+static void on_fill_warning(void *ctx, size_t index, const struct gn_error *e)
+{
+	struct fill_report *fr = ctx;
+
+	if (!strcmp(fr->last, e->msg)) {
+		fr->repeats++;
+		return;
+	}
+	flush_repeats(fr);
+	gn_cli_err("%s: probe %zu: warning: %s", fr->cmd, index + 1, e->msg);
+	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
+}
+
 int gn_cli_probes_fill(const char *cmd, struct gn_netdb *db, const char *iface, unsigned flags,
 		       struct gn_packet **v, size_t *n)
 {
 	struct fill_report fr = { .cmd = cmd };
 	struct gn_resolver_opts ro = { .sz = sizeof(ro), .iface = iface, .retry = -1,
 				       .stop = &gn_cli_stop, .on_error = on_fill_error,
-				       .ctx = &fr };
+				       .ctx = &fr, .on_warning = on_fill_warning,
+				       .broadcast_unresolved = !(flags & GN_FILL_ADD_L2) };
 	struct gn_resolver *r = NULL;
 	struct gn_error err = { 0 };
 	int *status = calloc(*n ? *n : 1, sizeof(*status));
