@@ -291,6 +291,8 @@ install: all
 		user/gannet.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/gannet.pc
 	$(if $(TOOL_BINS),install -m 0755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/)
 	install -D -m 0755 selftests/lab/lab.sh $(DESTDIR)$(DATADIR)/gannet/lab.sh
+	install -D -m 0644 tools/completion/gannet.bash \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/gannet
 	@set -e; for page in tools/man/*.[1-8]; do \
 		[ -e "$$page" ] || continue; \
 		sec=$${page##*.}; \
@@ -307,6 +309,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/gannet
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOLS))
 	rm -rf $(DESTDIR)$(DATADIR)/gannet
+	rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/gannet
 	@set -e; for page in tools/man/*.[1-8]; do \
 		[ -e "$$page" ] || continue; \
 		echo "rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}"; \

@@ -80,6 +80,12 @@ int main(int argc, char **argv)
 		gn_cli_help(NULL, stdout);
 		return GN_EXIT_OK;
 	}
+	/* the command names, one per line: for shell completion */
+	if (!strcmp(argv[1], "--commands")) {
+		for (size_t i = 0; i < NCMDS; i++)
+			puts(cmds[i].name);
+		return GN_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("gannet %s\n", GN_VERSION);
 		return GN_EXIT_OK;
