@@ -35,6 +35,11 @@ unsigned gn_out_repr_open(const struct gn_packet *p, unsigned from, struct gn_st
 void gn_out_pystr(struct gn_strbuf *sb, const char *s, size_t n);
 /* Scapy's class name of a random value ("RandShort"). */
 const char *gn_out_rand_name(uint64_t kind);
+/* Scapy's DefaultTheme (scapy/themes.py), as ANSI escapes. */
+#define GN_ANSI_NORMAL     "\033[0m"
+#define GN_ANSI_LAYER_NAME "\033[31m\033[1m"  /* red, bold */
+#define GN_ANSI_FIELD_NAME "\033[34m"          /* blue */
+#define GN_ANSI_VALUE      "\033[35m"          /* purple */
 /* Drop everything after byte `len` of sb. */
 void gn_out_truncate(struct gn_strbuf *sb, size_t len);
 

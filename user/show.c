@@ -3,7 +3,8 @@
  * Scapy's show(): a "###[ Name ]### " line per layer, then one line per
  * field, each layer 3 columns deeper than the one below it.  Sub-packets of
  * list fields are drawn as their own blocks behind a "   |" margin, exactly
- * as Scapy 2.5 draws them (the text of show(dump=True), without colours).
+ * as Scapy 2.5 draws them (the text of show(dump=True)); with GN_OUT_COLOR
+ * in the colours of Scapy's default theme, the columns kept as without.
  */
 #include <string.h>
 
@@ -12,6 +13,7 @@
 
 struct show_ctx {
 	struct gn_strbuf *sb;
+	bool color;
 	struct gn_strbuf label;  /* Scapy's label_lvl: the margin of nested blocks */
 	struct gn_strbuf tmp;
 };
@@ -22,13 +24,22 @@ static void put_spaces(struct gn_strbuf *sb, size_t n)
 		gn_sb_putc(sb, ' ');
 }
 
-static void field_name(struct gn_strbuf *sb, const char *name)
+static void styled(struct show_ctx *c, const char *style, const char *text)
+{
+	if (c->color)
+		gn_sb_puts(c->sb, style);
+	gn_sb_puts(c->sb, text);
+	if (c->color)
+		gn_sb_puts(c->sb, GN_ANSI_NORMAL);
+}
+
+static void field_name(struct show_ctx *c, const char *name)
 {
 	size_t n = strlen(name);
 
-	gn_sb_puts(sb, name);
+	styled(c, GN_ANSI_FIELD_NAME, name);
 	if (n < 10)
-		put_spaces(sb, 10 - n);
+		put_spaces(c->sb, 10 - n);
 }
 
 /* Scapy continues a value that spans lines under the start of the value. */
@@ -60,7 +71,7 @@ static void show_subpackets(struct show_ctx *c, const struct gn_field *f,
 	uint32_t n = v->type == GN_V_PKT ? 1 : v->len;
 
 	gn_sb_putc(c->sb, '\\');
-	field_name(c->sb, f->name);
+	field_name(c, f->name);
 	gn_sb_puts(c->sb, "\\\n");
 	put_spaces(&c->label, lvl);
 	gn_sb_puts(&c->label, "   |");
@@ -79,11 +90,15 @@ static void show_value(struct show_ctx *c, const struct gn_layer *l, const struc
 {
 	size_t start;
 
-	field_name(c->sb, f->name);
+	field_name(c, f->name);
 	gn_sb_puts(c->sb, "= ");
+	if (c->color)
+		gn_sb_puts(c->sb, GN_ANSI_VALUE);
 	start = c->sb->len;
 	gn_out_value(l, f, v, c->sb, GN_REPR_HUMAN);
 	indent_newlines(c, start, c->label.len + lvl + strlen(f->name) + 4);
+	if (c->color)
+		gn_sb_puts(c->sb, GN_ANSI_NORMAL);
 	gn_sb_putc(c->sb, '\n');
 }
 
@@ -93,7 +108,9 @@ static void show_layer(struct show_ctx *c, const struct gn_layer *l, size_t lvl)
 	struct gn_strbuf *sb = c->sb;
 
 	gn_sb_putn(sb, c->label.s ? c->label.s : "", c->label.len);
-	gn_sb_printf(sb, "###[ %s ]### \n", pr->long_name ? pr->long_name : pr->name);
+	gn_sb_puts(sb, "###[ ");
+	styled(c, GN_ANSI_LAYER_NAME, pr->long_name ? pr->long_name : pr->name);
+	gn_sb_puts(sb, " ]### \n");
 	for (unsigned i = 0; i < pr->nfields; i++) {
 		const struct gn_field *f = &pr->fields[i];
 		const struct gn_value *v;
@@ -118,7 +135,12 @@ static void show_packet(struct show_ctx *c, const struct gn_packet *p)
 
 void gn_show(const struct gn_packet *p, struct gn_strbuf *sb)
 {
-	struct show_ctx c = { .sb = sb };
+	gn_show_ex(p, sb, 0);
+}
+
+void gn_show_ex(const struct gn_packet *p, struct gn_strbuf *sb, unsigned flags)
+{
+	struct show_ctx c = { .sb = sb, .color = flags & GN_OUT_COLOR };
 
 	gn_sb_init(&c.label);
 	gn_sb_init(&c.tmp);

@@ -29,8 +29,25 @@ static void rotate(char *s, size_t a, size_t b)
 	reverse(s, a + b);
 }
 
+static void layer_name(struct gn_strbuf *sb, const char *name, bool color)
+{
+	if (color)
+		gn_sb_puts(sb, GN_ANSI_LAYER_NAME);
+	gn_sb_puts(sb, name);
+	if (color)
+		gn_sb_puts(sb, GN_ANSI_NORMAL);
+}
+
 void gn_summary(const struct gn_packet *p, struct gn_strbuf *sb)
 {
+	gn_summary_ex(p, sb, 0);
+}
+
+/* With colour, the names of the layers that the speaking layer's text
+ * does not cover stand out as in Scapy's packet lists. */
+void gn_summary_ex(const struct gn_packet *p, struct gn_strbuf *sb, unsigned flags)
+{
+	bool color = flags & GN_OUT_COLOR;
 	size_t start = sb->len;
 	unsigned spoke = p->n;  /* the layer whose hook gave the text */
 
@@ -51,7 +68,7 @@ void gn_summary(const struct gn_packet *p, struct gn_strbuf *sb)
 		size_t text = sb->len - start;
 
 		for (unsigned k = 0; k < spoke; k++) {
-			gn_sb_puts(sb, p->layers[k].proto->name);
+			layer_name(sb, p->layers[k].proto->name, color);
 			gn_sb_puts(sb, " / ");
 		}
 		if (!sb->err)
@@ -60,6 +77,6 @@ void gn_summary(const struct gn_packet *p, struct gn_strbuf *sb)
 	for (unsigned k = spoke < p->n ? spoke + 1 : 0; k < p->n; k++) {
 		if (sb->len > start)
 			gn_sb_puts(sb, " / ");
-		gn_sb_puts(sb, p->layers[k].proto->name);
+		layer_name(sb, p->layers[k].proto->name, color);
 	}
 }

@@ -402,6 +402,33 @@ else
 	skip "escp_write" "$X not built"
 fi
 
+# ---- colours: on a terminal only ----------------------------------------------
+
+esc=$(printf '\033')
+plain=$("$G" show 'IP()/TCP()')
+forced=$(GANNET_COLOR=always "$G" show 'IP()/TCP()')
+stripped=$(printf '%s\n' "$forced" | sed "s/$esc\[[0-9;]*m//g")
+case "$plain" in *"$esc"*) plain_ok=no ;; *) plain_ok=yes ;; esac
+case "$forced" in *"$esc[31m$esc[1mIP$esc[0m"*) forced_ok=yes ;; *) forced_ok=no ;; esac
+if [ $plain_ok = yes ] && [ $forced_ok = yes ] && [ "$stripped" = "$plain" ]; then
+	ok "show: no colour into a pipe; GANNET_COLOR=always colours it, same text"
+else
+	not_ok "show colours"
+fi
+if have script; then
+	tty_out=$(TERM=xterm script -qec "$G summary 'Ether()/IP()/TCP()'" /dev/null)
+	tty_none=$(TERM=xterm NO_COLOR=1 script -qec "$G summary 'Ether()/IP()/TCP()'" /dev/null)
+	case "$tty_out" in *"$esc[31m$esc[1mEther$esc[0m / "*) tty_ok=yes ;; *) tty_ok=no ;; esac
+	case "$tty_none" in *"$esc["*) none_ok=no ;; *) none_ok=yes ;; esac
+	if [ $tty_ok = yes ] && [ $none_ok = yes ]; then
+		ok "summary on a terminal: layer names coloured; NO_COLOR turns it off"
+	else
+		not_ok "summary on a terminal"
+	fi
+else
+	skip "summary on a terminal" "no script(1)"
+fi
+
 echo "1..$n"
 if [ "$failed" -ne 0 ]; then
 	echo "# $failed of $n failed"

@@ -180,6 +180,10 @@ enum gn_cli_fmt {
 	GN_FMT_SPRINTF, /* a Scapy format string */
 };
 
+/* GN_OUT_COLOR when show and summary go to a terminal (GANNET_COLOR,
+ * NO_COLOR and TERM=dumb decide otherwise). */
+unsigned gn_cli_out_flags(void);
+
 /* -F argument: a format name, or a sprintf string when it holds a '%'. */
 bool gn_cli_parse_fmt(const char *s, enum gn_cli_fmt *out);
 

@@ -209,6 +209,26 @@ static void end_line(void)
 		gn_sb_putc(&gn_out, '\n');
 }
 
+/* Colours on a terminal only: stdout a tty, TERM not "dumb", NO_COLOR
+ * unset (no-color.org); GANNET_COLOR=always or never decides instead. */
+unsigned gn_cli_out_flags(void)
+{
+	static int color = -1;
+
+	if (color < 0) {
+		const char *force = getenv("GANNET_COLOR"), *term = getenv("TERM");
+
+		if (force && !strcmp(force, "always"))
+			color = 1;
+		else if (force && !strcmp(force, "never"))
+			color = 0;
+		else
+			color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && term &&
+				strcmp(term, "dumb") != 0;
+	}
+	return color ? GN_OUT_COLOR : 0;
+}
+
 int gn_cli_print(const struct gn_packet *p, const uint8_t *data, size_t len,
 		 enum gn_cli_fmt fmt, const char *sprintf_fmt, uint64_t n,
 		 struct gn_error *err)
@@ -218,12 +238,12 @@ int gn_cli_print(const struct gn_packet *p, const uint8_t *data, size_t len,
 
 	switch (fmt) {
 	case GN_FMT_SUMMARY:
-		gn_summary(p, &gn_out);
+		gn_summary_ex(p, &gn_out, gn_cli_out_flags());
 		gn_sb_putc(&gn_out, '\n');
 		break;
 	case GN_FMT_SHOW:
 		/* As Scapy's show() prints it: print() adds a blank line. */
-		gn_show(p, &gn_out);
+		gn_show_ex(p, &gn_out, gn_cli_out_flags());
 		end_line();
 		gn_sb_putc(&gn_out, '\n');
 		break;

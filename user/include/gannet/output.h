@@ -13,6 +13,12 @@ extern "C" {
 void gn_summary(const struct gn_packet *p, struct gn_strbuf *sb);
 /* Scapy's show(): one block per layer, every field with its human value. */
 void gn_show(const struct gn_packet *p, struct gn_strbuf *sb);
+
+/* For a terminal: ANSI colours as Scapy's default theme has them (layer
+ * names bold red, field names blue, values purple). */
+#define GN_OUT_COLOR 0x1u
+void gn_summary_ex(const struct gn_packet *p, struct gn_strbuf *sb, unsigned flags);
+void gn_show_ex(const struct gn_packet *p, struct gn_strbuf *sb, unsigned flags);
 /* Scapy's hexdump() of the bytes. */
 void gn_hexdump(const uint8_t *data, size_t len, struct gn_strbuf *sb);
 /* One JSON object: {"layers":[{"name":"IP","fields":{...}},...]} */
