@@ -170,6 +170,30 @@ else
 	not_ok "send with silent next hops" "status $st" "$out"
 fi
 
+# ---- -q and -v ---------------------------------------------------------------------------
+
+out=$(at h1 "$gannet" send -q 'IP(dst=["10.99.1.2","10.99.1.81"])/ICMP()' 2>&1)
+st=$?
+if [ $st = 1 ] && [ "$out" = "gannet: send: not sent: 10.99.1.81 does not answer ARP on h1-eth0 (3 tries, 3 s)" ]; then
+	ok "send -q: the error only, no count"
+else
+	not_ok "send -q" "status $st" "$out"
+fi
+out=$(at h1 "$gannet" sr -q --timeout 1 'IP(dst="10.99.2.3")/ICMP()' 2>&1)
+if [ "$out" = "IP / ICMP 10.99.1.1 > 10.99.2.3 echo-request 0 ==> IP / ICMP 10.99.2.3 > 10.99.1.1 echo-reply 0" ]; then
+	ok "sr -q: the pairs only"
+else
+	not_ok "sr -q" "$out"
+fi
+out=$(at h1 "$gannet" sr --verbose --timeout 0.5 \
+	'IP(dst=["10.99.2.3","10.99.1.2"])/UDP(dport=9)/"x"' 2>&1 >/dev/null)
+if grep -qx "sr: 10.99.2.3 from 10.99.1.1 out of h1-eth0 to $r_mac" <<<"$out" &&
+	grep -qx "sr: 10.99.1.2 from 10.99.1.1 out of h1-eth0 to $h2_mac" <<<"$out"; then
+	ok "sr -v: where each destination goes (source, interface, next hop's MAC)"
+else
+	not_ok "sr -v" "$out" "(router $r_mac, h2 $h2_mac)"
+fi
+
 # ---- sr of 1,000 echoes --------------------------------------------------------------
 
 pairs_py='

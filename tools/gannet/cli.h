@@ -49,6 +49,9 @@ int gn_cmd_scan(int argc, char **argv);
 /* The signal (SIGINT, SIGTERM) that asked to stop, once gn_cli_catch_stop
  * has been called; 0 until then. */
 extern volatile sig_atomic_t gn_cli_stop;
+/* -1 with -q/--quiet (results and errors only), 0 by default, 1, 2, ... per
+ * -v/--verbose (more detail on stderr); main.c takes both options. */
+extern int gn_cli_verbosity;
 void gn_cli_catch_stop(void);
 /* The interface of the default route into buf[n]; < 0 (reported) if none. */
 int gn_cli_default_iface(char *buf, size_t n);
@@ -81,6 +84,15 @@ int gn_cli_probes_open(const char *cmd, const struct gn_netdb *db, struct gn_pac
 int gn_cli_probes_open_with(const char *cmd, const struct gn_netdb *db,
 			    struct gn_packet *const *v, size_t n, const struct gn_io_opts *base,
 			    struct gn_io **io);
+/* -v: one stderr line per distinct way a packet leaves ("CMD: DST from SRC
+ * out of IF to MAC"), remembered in seen (zeroed first; freed after). */
+struct gn_cli_routes {
+	char **v;
+	size_t n, cap;
+};
+void gn_cli_report_route(const char *cmd, const struct gn_netdb *db, const struct gn_packet *p,
+			 struct gn_cli_routes *seen);
+void gn_cli_routes_free(struct gn_cli_routes *seen);
 /* The effective value of FIELD of the first LAYER in p, or NULL. */
 const struct gn_value *gn_cli_field(const struct gn_packet *p, const char *layer,
 				    const char *field);

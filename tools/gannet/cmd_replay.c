@@ -377,19 +377,19 @@ int gn_cmd_replay(int argc, char **argv)
 		{ "topspeed",   no_argument,       NULL, 't' },
 		{ "loop",       required_argument, NULL, 'l' },
 		{ "count",      required_argument, NULL, 'c' },
-		{ "quiet",      no_argument,       NULL, 'q' },
 		{ "json",       no_argument,       NULL, 'j' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct replay r = { .cmd = argv[0], .multiplier = 1, .loops = 1, .status = GN_EXIT_OK };
+	struct replay r = { .cmd = argv[0], .multiplier = 1, .loops = 1, .status = GN_EXIT_OK,
+			     .quiet = gn_cli_verbosity < 0 };
 	const char *iface = NULL;
 	unsigned timings = 0;     /* a bit per kind asked for */
 	uint64_t v;
 	int opt, status;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:x:p:tl:c:qjh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:x:p:tl:c:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			iface = optarg;
@@ -422,9 +422,6 @@ int gn_cmd_replay(int argc, char **argv)
 			if (!gn_cli_parse_u64(optarg, &v) || !v)
 				return gn_cli_usage_error(r.cmd, "%s: bad count '%s'", r.cmd, optarg);
 			r.limit = v;
-			break;
-		case 'q':
-			r.quiet = true;
 			break;
 		case 'j':
 			r.json = true;

@@ -61,6 +61,7 @@ struct sender {
 	size_t nchunk;
 	char last_err[GN_ERRMSG_MAX];
 	uint64_t repeats, not_sent;
+	struct gn_cli_routes routes;  /* -v: the ways told already */
 	struct gn_error err;        /* zeroed once: per packet it would cost more
 				     * than the rest of queue() */
 	struct gn_arena *arena;     /* bytes of the packet being built */
@@ -304,6 +305,8 @@ static void on_fill_warning(void *ctx, size_t index, const struct gn_error *e)
 	struct sender *s = ctx;
 
 	(void)index;
+	if (gn_cli_verbosity < 0)
+		return;
 	if (!strcmp(s->last_err, e->msg)) {
 		s->repeats++;
 		return;
@@ -339,6 +342,8 @@ static bool send_chunk(struct sender *s, struct cache *c)
 
 		if (status[i])
 			continue;
+		if (gn_cli_verbosity > 0)
+			gn_cli_report_route(s->cmd, s->db, p, &s->routes);
 		if (!have_iface(s, p->meta.ifindex))
 			return false;
 		/* The sender keeps a copy of what it has not sent yet. */
@@ -620,7 +625,7 @@ static int run_send(int argc, char **argv, bool layer3)
 	/* Deadlines are kept to the microsecond, not the default 50 us slack. */
 	if (s.so.period_s > 0)
 		prctl(PR_SET_TIMERSLACK, 1UL);
-	s.tty = isatty(STDERR_FILENO);
+	s.tty = gn_cli_verbosity >= 0 && isatty(STDERR_FILENO);
 	gn_cli_catch_stop();
 
 	s.t0 = gn_monotonic_ns();
@@ -649,8 +654,11 @@ static int run_send(int argc, char **argv, bool layer3)
 	}
 	if (s.progress_shown)
 		fputs("\r\033[K", stderr);
-	gn_sb_printf(&gn_out, "Sent %llu packets.\n",
-		     (unsigned long long)(s.sent_before + (s.tx ? gn_sender_sent(s.tx) : 0)));
+	/* Scapy's verbose=0 leaves this out too */
+	if (gn_cli_verbosity >= 0)
+		gn_sb_printf(&gn_out, "Sent %llu packets.\n",
+			     (unsigned long long)(s.sent_before +
+						  (s.tx ? gn_sender_sent(s.tx) : 0)));
 	status = s.status;
 	/* packets that could not be filled were reported: the run failed in part */
 	if (!status && s.not_sent)
@@ -663,6 +671,7 @@ out:
 	gn_io_close(s.io);
 	gn_resolver_free(s.res);
 	gn_netdb_close(s.db);
+	gn_cli_routes_free(&s.routes);
 	gn_arena_free(s.arena);
 	for (size_t i = 0; i < CHUNK; i++)
 		gn_packet_free(s.chunk[i]);

@@ -75,8 +75,10 @@ static int print_result(const struct job *j, const struct gn_sr_result *res)
 {
 	struct gn_error err = { 0 };
 
-	gn_sb_printf(&gn_out, "Received %llu packets, got %zu answers, remaining %zu packets\n",
-		     (unsigned long long)res->received, res->npairs, res->nunanswered);
+	if (gn_cli_verbosity >= 0)
+		gn_sb_printf(&gn_out,
+			     "Received %llu packets, got %zu answers, remaining %zu packets\n",
+			     (unsigned long long)res->received, res->npairs, res->nunanswered);
 	if (j->table[0]) {
 		if (gn_sr_make_table(res, j->table[0], j->table[1], j->table[2], &gn_out, &err)) {
 			gn_cli_expr_err("--table", NULL, &err);
@@ -373,6 +375,7 @@ static int run(int argc, char **argv, bool layer3, bool first_only, bool loop)
 	j.so = (struct gn_sr_opts){ .sz = sizeof(j.so), .stop_when_done = true,
 				    .stop = &gn_cli_stop };
 	j.so.strip_link = layer3;
+	j.unanswered = gn_cli_verbosity > 0;  /* -v lists them too */
 	rc = parse_args(&j, argc, argv);
 	if (rc)
 		return rc < 0 ? GN_EXIT_OK : rc;
@@ -415,7 +418,7 @@ static int run(int argc, char **argv, bool layer3, bool first_only, bool loop)
 	}
 	status = first_only ? print_first(&j, &res) : print_result(&j, &res);
 	gn_out_flush();  /* the pairs first, then the count on stderr */
-	if (!first_only || !res.npairs)
+	if (gn_cli_verbosity >= 0 && (!first_only || !res.npairs))
 		fprintf(stderr, "Sent %llu packets, received %llu, %zu answered, %zu unanswered%s.\n",
 			(unsigned long long)res.sent, (unsigned long long)res.received, res.npairs,
 			res.nunanswered, j.skipped ? ", some not sent (see above)" : "");

@@ -13,6 +13,7 @@
 #include "cli.h"
 
 volatile sig_atomic_t gn_cli_stop;
+int gn_cli_verbosity;
 
 static void on_stop(int sig)
 {

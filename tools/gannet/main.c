@@ -67,6 +67,37 @@ static int unknown_cmd(const char *name)
 	return gn_cli_usage_error(NULL, "unknown command '%s'", name);
 }
 
+/* -q/--quiet and -v/--verbose mean the same to every command, so gannet
+ * takes them itself, anywhere before "--": quiet leaves the results and the
+ * errors only (no counts, progress or warnings on stderr), each -v adds
+ * detail there.  They are removed from argv before the command sees it. */
+static void take_verbosity(int *argc, char **argv)
+{
+	int out = 2;
+
+	for (int i = 2; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			gn_cli_verbosity = -1;
+			continue;
+		}
+		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			if (gn_cli_verbosity >= 0)
+				gn_cli_verbosity++;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	const struct gn_cli_cmd *cmd;
@@ -106,6 +137,9 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return unknown_cmd(argv[1]);
 
+	/* lab exec passes a command line through untouched */
+	if (strcmp(cmd->name, "lab"))
+		take_verbosity(&argc, argv);
 	/* The subcommand sees itself as argv[0], as getopt expects. */
 	rc = cmd->run(argc - 1, argv + 1);
 	frc = gn_out_flush();

@@ -74,6 +74,8 @@ static void on_fill_warning(void *ctx, size_t index, const struct gn_error *e)
 {
 	struct fill_report *fr = ctx;
 
+	if (gn_cli_verbosity < 0)
+		return;
 	if (!strcmp(fr->last, e->msg)) {
 		fr->repeats++;
 		return;
@@ -125,6 +127,13 @@ int gn_cli_probes_fill(const char *cmd, struct gn_netdb *db, const char *iface, 
 		return GN_EXIT_FAIL;
 	}
 	*n = kept;
+	if (gn_cli_verbosity > 0) {
+		struct gn_cli_routes seen = { 0 };
+
+		for (size_t i = 0; i < kept; i++)
+			gn_cli_report_route(cmd, db, v[i], &seen);
+		gn_cli_routes_free(&seen);
+	}
 	return GN_EXIT_OK;
 }
 
@@ -267,4 +276,55 @@ int gn_cli_resolve_host(const char *cmd, const char *name, int family, int *out_
 	*out_family = ai->ai_family;
 	freeaddrinfo(res);
 	return 0;
+}
+
+/* ---- -v: where each destination goes ---------------------------------------- */
+
+static bool routes_seen(struct gn_cli_routes *r, const char *line)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i], line))
+			return true;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		char **nv = realloc(r->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return true;  /* out of memory: say nothing more */
+		r->v = nv;
+		r->cap = cap;
+	}
+	r->v[r->n] = strdup(line);
+	if (r->v[r->n])
+		r->n++;
+	return false;
+}
+
+void gn_cli_report_route(const char *cmd, const struct gn_netdb *db, const struct gn_packet *p,
+			 struct gn_cli_routes *seen)
+{
+	const struct gn_iface *ifc = gn_netdb_iface_by_index(db, p->meta.ifindex);
+	const char *layer = gn_packet_layer_by_name(p, "IP", 0) ? "IP" :
+			    gn_packet_layer_by_name(p, "IPv6", 0) ? "IPv6" : "ARP";
+	bool arp = !strcmp(layer, "ARP");
+	char dst[64], src[64], mac[64], line[320];
+
+	if (!gn_cli_field_addr(p, layer, arp ? "pdst" : "dst", dst, sizeof(dst)))
+		return;
+	if (!gn_cli_field_addr(p, layer, arp ? "psrc" : "src", src, sizeof(src)))
+		snprintf(src, sizeof(src), "?");
+	if (!gn_cli_field_addr(p, "Ether", "dst", mac, sizeof(mac)))
+		snprintf(mac, sizeof(mac), "no link layer");
+	snprintf(line, sizeof(line), "%s: %s from %s out of %s to %s", cmd, dst, src,
+		 ifc ? ifc->name : "?", mac);
+	if (!routes_seen(seen, line))
+		fprintf(stderr, "%s\n", line);
+}
+
+void gn_cli_routes_free(struct gn_cli_routes *seen)
+{
+	for (size_t i = 0; i < seen->n; i++)
+		free(seen->v[i]);
+	free(seen->v);
+	memset(seen, 0, sizeof(*seen));
 }

@@ -57,6 +57,8 @@ static const char overview[] =
 	"  dhcp-probe [-i IF] [-j]      every DHCP server answering a DISCOVER\n"
 	"\n"
 	"  gannet COMMAND --help    options of one command\n"
+	"  -q, --quiet, -v, --verbose   with any command: results and errors only,\n"
+	"                  or more detail on stderr (where packets go, unanswered)\n"
 	"  gannet --version\n"
 	"\n"
 	"Example: gannet hex 'Ether()/IP(dst=\"10.0.0.0/30\")/TCP(dport=[80,443])'\n"
