@@ -3,7 +3,8 @@
  * gn_io: one small interface over every source and sink of frames.  This
  * file checks the options, resolves the interfaces (what every backend
  * needs: index, link type, MTU, up or not) and hands the calls to the
- * backend; the afpacket backend is the only one so far.
+ * backend: afpacket (AF_PACKET rings, the default) or xdp (AF_XDP sockets
+ * fed by the steer XDP program).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -17,13 +18,15 @@
 #include <pcap/dlt.h>
 
 #include "afpacket.h"
+#include "io_xdp.h"
 
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519
 #endif
 
 struct gn_io {
-	struct gn_afp *afp;
+	struct gn_afp *afp;       /* one of these two */
+	struct gn_xdp *xdp;
 	struct gn_io_iface *ifs;
 	unsigned nifs;
 	struct gn_error err;      /* the last recv/send failure */
@@ -120,8 +123,9 @@ int gn_io_open(const char *backend, const struct gn_io_opts *opts, struct gn_io 
 	 * struct gets zeros for the fields it does not know. */
 	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	o.sz = sizeof(o);
-	if (backend && strcmp(backend, "afpacket"))
-		return gn_error_set(err, -EINVAL, 0, "unknown I/O backend '%s' (known: afpacket)",
+	if (backend && strcmp(backend, "afpacket") && strcmp(backend, "xdp"))
+		return gn_error_set(err, -EINVAL, 0,
+				    "unknown I/O backend '%s' (known: afpacket, xdp)",
 				    backend);
 	if (!o.rx && !o.tx)
 		return gn_error_set(err, -EINVAL, 0, "gn_io_open: neither rx nor tx asked for");
@@ -135,7 +139,9 @@ int gn_io_open(const char *backend, const struct gn_io_opts *opts, struct gn_io 
 		return gn_error_set(err, -ENOMEM, 0, "out of memory");
 	rc = resolve_ifaces(&o, io, err);
 	if (!rc)
-		rc = gn_afp_open(&o, io->ifs, io->nifs, &io->afp, err);
+		rc = backend && !strcmp(backend, "xdp") ?
+			gn_xdp_open(&o, io->ifs, io->nifs, &io->xdp, err) :
+			gn_afp_open(&o, io->ifs, io->nifs, &io->afp, err);
 	if (rc) {
 		free(io->ifs);
 		free(io);
@@ -157,18 +163,29 @@ static void clear_err(struct gn_io *io)
 int gn_io_recv(struct gn_io *io, struct gn_frame *frames, unsigned max, int timeout_ms)
 {
 	clear_err(io);
+	if (io->xdp)
+		return gn_xdp_recv(io->xdp, frames, max, timeout_ms, &io->err);
 	return gn_afp_recv(io->afp, frames, max, timeout_ms, &io->err);
 }
 
 int gn_io_send(struct gn_io *io, const struct gn_frame *frames, unsigned n)
 {
 	clear_err(io);
+	if (io->xdp)
+		return gn_xdp_send(io->xdp, frames, n, &io->err);
 	return gn_afp_send(io->afp, frames, n, &io->err);
 }
 
 int gn_io_stats(struct gn_io *io, struct gn_io_stats *st)
 {
+	if (io->xdp)
+		return gn_xdp_stats(io->xdp, st);
 	return gn_afp_stats(io->afp, st);
+}
+
+struct gn_xdp *gn_io_xdp_backend(struct gn_io *io)
+{
+	return io ? io->xdp : NULL;
 }
 
 const char *gn_io_errmsg(const struct gn_io *io)
@@ -188,6 +205,7 @@ void gn_io_close(struct gn_io *io)
 {
 	if (!io)
 		return;
+	gn_xdp_close(io->xdp);
 	gn_afp_close(io->afp);
 	free(io->ifs);
 	free(io);

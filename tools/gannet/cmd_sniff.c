@@ -25,6 +25,7 @@ struct sniff {
 	struct gn_pcap_writer *w;
 	const char *wpath;
 	struct gn_strbuf json;      /* one JSON object, to add "iface" to */
+	const char *backend;        /* "afpacket" or "xdp" */
 	uint64_t n;                 /* packets captured: printed and written */
 	int status;                 /* why a callback stopped the loop */
 };
@@ -205,6 +206,33 @@ static void say_listening(const struct sniff *s, unsigned snaplen)
 	fflush(stderr);
 }
 
+/* --backend xdp: with no filter, a rule that takes every frame (they then
+ * bypass the kernel's stack); then a line on how each interface was set up,
+ * since XDP can go several ways. */
+static int xdp_setup(struct gn_io *io, const struct sniff *s, const struct gn_io_opts *o)
+{
+	struct gn_steer_rule all = { .match = 0 };
+	struct gn_error err = { 0 };
+	struct gn_io_xdp_info xi;
+
+	if (!o->filter && gn_io_steer_add(io, &all, &err) < 0) {
+		gn_cli_err("%s", err.msg);
+		return GN_EXIT_FAIL;
+	}
+	for (unsigned i = 0; i < s->nifs && !gn_io_xdp_info(io, i, &xi); i++) {
+		fprintf(stderr, "gannet: %s: XDP in %s mode, %s%s%s%s; AF_XDP on %u of %u queue%s, %s\n",
+			s->ifs[i].name, xi.native ? "native" : "generic",
+			xi.dispatcher ? "under libxdp's dispatcher" : "attached directly",
+			xi.dispatcher ? "" : " (", xi.why_direct, xi.dispatcher ? "" : ")",
+			xi.nqueues, xi.queues_total, xi.queues_total == 1 ? "" : "s",
+			xi.zero_copy ? "zero-copy" : "copy mode");
+		if (xi.replaced_id)
+			fprintf(stderr, "gannet: %s: replaced XDP program %u, left by a run that was killed\n",
+				s->ifs[i].name, xi.replaced_id);
+	}
+	return 0;
+}
+
 static int sniff_live(struct sniff *s, struct gn_io_opts *o, uint64_t count, uint64_t timeout_ms)
 {
 	struct gn_sniff_opts so = {
@@ -218,7 +246,7 @@ static int sniff_live(struct sniff *s, struct gn_io_opts *o, uint64_t count, uin
 	struct gn_io *io;
 	int rc, status = GN_EXIT_OK;
 
-	rc = gn_io_open("afpacket", o, &io, &err);
+	rc = gn_io_open(s->backend, o, &io, &err);
 	if (rc < 0) {
 		gn_cli_err("%s", err.code ? err.msg : gn_strerror(rc));
 		/* A filter that does not compile is the user's to fix. */
@@ -235,7 +263,8 @@ static int sniff_live(struct sniff *s, struct gn_io_opts *o, uint64_t count, uin
 			return GN_EXIT_FAIL;
 		}
 	}
-	if (s->wpath && open_writer(s, s->ifs[0].linktype)) {
+	if ((!strcmp(s->backend, "xdp") && (status = xdp_setup(io, s, o))) ||
+	    (s->wpath && open_writer(s, s->ifs[0].linktype))) {
 		gn_io_close(io);
 		return GN_EXIT_FAIL;
 	}
@@ -273,7 +302,21 @@ static bool parse_seconds(const char *arg, uint64_t *ms)
 	return true;
 }
 
-enum { OPT_TIMEOUT = 256, OPT_PROMISC, OPT_NO_STORE };
+/* --xdp-mode */
+static bool parse_xdp_mode(const char *arg, enum gn_xdp_mode *m)
+{
+	static const char *const names[] = { "auto", "native", "generic" };
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(arg, names[i])) {
+			*m = (enum gn_xdp_mode)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum { OPT_TIMEOUT = 256, OPT_PROMISC, OPT_NO_STORE, OPT_BACKEND, OPT_XDP_MODE };
 
 int gn_cmd_sniff(int argc, char **argv)
 {
@@ -286,21 +329,25 @@ int gn_cmd_sniff(int argc, char **argv)
 		{ "format",   required_argument, NULL, 'F' },
 		{ "promisc",  no_argument,       NULL, OPT_PROMISC },
 		{ "no-store", no_argument,       NULL, OPT_NO_STORE },
+		{ "backend",  required_argument, NULL, OPT_BACKEND },
+		{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+		{ "queue",    required_argument, NULL, 'Q' },
 		{ "help",     no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = argv[0], *ifaces[SNIFF_MAX_IFACES], *rpath = NULL;
-	struct sniff s = { .fmt = GN_FMT_SUMMARY, .fmt_arg = "summary" };
+	struct sniff s = { .fmt = GN_FMT_SUMMARY, .fmt_arg = "summary", .backend = "afpacket" };
 	struct gn_io_opts o = { .sz = sizeof(o), .rx = true, .outgoing = true,
 				.snaplen = SNIFF_SNAPLEN };
 	char dflt[IF_NAMESIZE];
-	bool fmt_given = false, no_store = false;
+	bool fmt_given = false, no_store = false, xdp_opt = false;
+	unsigned queue;
 	uint64_t count = 0, timeout_ms = 0, v;
 	char *filter = NULL;
 	int opt, status;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:c:w:r:F:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:c:w:r:F:Q:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (o.nifaces == SNIFF_MAX_IFACES)
@@ -336,6 +383,26 @@ int gn_cmd_sniff(int argc, char **argv)
 		case OPT_NO_STORE:
 			no_store = true;
 			break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "afpacket") && strcmp(optarg, "xdp"))
+				return gn_cli_usage_error(cmd, "%s: unknown backend '%s' (afpacket or xdp)",
+							  cmd, optarg);
+			s.backend = optarg;
+			break;
+		case OPT_XDP_MODE:
+			if (!parse_xdp_mode(optarg, &o.xdp_mode))
+				return gn_cli_usage_error(cmd, "%s: unknown XDP mode '%s' (native, generic "
+							  "or auto)", cmd, optarg);
+			xdp_opt = true;
+			break;
+		case 'Q':
+			if (!gn_cli_parse_u64(optarg, &v) || v > 65535)
+				return gn_cli_usage_error(cmd, "%s: bad queue '%s'", cmd, optarg);
+			queue = (unsigned)v;
+			o.queues = &queue;
+			o.nqueues = 1;
+			xdp_opt = true;
+			break;
 		case 'h':
 			gn_cli_help(cmd, stdout);
 			return GN_EXIT_OK;
@@ -348,6 +415,10 @@ int gn_cmd_sniff(int argc, char **argv)
 					  cmd);
 	if (rpath && o.nifaces)
 		return gn_cli_usage_error(cmd, "%s: -r reads a file: no interface (-i) with it", cmd);
+	if (xdp_opt && strcmp(s.backend, "xdp"))
+		return gn_cli_usage_error(cmd, "%s: --xdp-mode and -Q go with --backend xdp", cmd);
+	if (rpath && strcmp(s.backend, "afpacket"))
+		return gn_cli_usage_error(cmd, "%s: -r reads a file: no --backend with it", cmd);
 	/* As tcpdump: with -w the packets go to the file, not the screen,
 	 * unless a format asks for both. */
 	s.print = !no_store && (!s.wpath || fmt_given);

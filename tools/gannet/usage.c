@@ -156,7 +156,8 @@ static const struct gn_cli_help_text helps[] = {
 		     "                     (\"#N error\" when it is not hex)\n"
 		     "  -h, --help         this help\n", fmt_help },
 	{ "sniff", "Usage: gannet sniff [-i IF]... [-c N] [--timeout S] [-w FILE] [-F FMT]\n"
-		   "                    [--promisc] [--no-store] [FILTER]\n"
+		   "                    [--promisc] [--no-store] [--backend afpacket|xdp]\n"
+		   "                    [--xdp-mode native|generic|auto] [-Q QUEUE] [FILTER]\n"
 		   "       gannet sniff -r FILE [-c N] [-w FILE] [-F FMT] [FILTER]\n"
 		   "Capture on the interfaces (default: the one of the default route) and\n"
 		   "print each packet as `read` does, until N packets, S seconds, Ctrl-C or\n"
@@ -172,6 +173,13 @@ static const struct gn_cli_help_text helps[] = {
 		   "  -F, --format FMT   how to print each packet (default summary)\n"
 		   "      --promisc      put the interfaces in promiscuous mode\n"
 		   "      --no-store     print nothing, only count (and -w)\n"
+		   "      --backend B    afpacket (default: AF_PACKET rings, both directions)\n"
+		   "                     or xdp: AF_XDP sockets fed by an XDP program; the\n"
+		   "                     packets it takes (FILTER's, or all of them) never\n"
+		   "                     reach the kernel's stack; received packets only\n"
+		   "      --xdp-mode M   native (in the driver), generic, or auto (native\n"
+		   "                     where the driver has it; the default)\n"
+		   "  -Q, --queue Q      xdp: only receive queue Q (default: every queue)\n"
 		   "  -h, --help         this help\n", fmt_help },
 	{ "send", "Usage: gannet send [-i IF] [-c N | --loop] [--inter S | --rate PPS]\n"
 		  "                   [--tx-mode mmsg|ring] [--qdisc-bypass] EXPR|-\n"

@@ -12,6 +12,7 @@
 #include <gannet/pcap.h>
 #include <gannet/netlink.h>
 #include <gannet/io.h>
+#include <gannet/xdp.h>
 #include <gannet/sender.h>
 #include <gannet/match.h>
 #include <gannet/sr.h>

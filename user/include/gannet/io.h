@@ -26,6 +26,20 @@ enum gn_io_tx_mode {
 	GN_IO_TX_RING,
 };
 
+/* How the xdp backend attaches its XDP program. */
+enum gn_xdp_mode {
+	GN_XDP_MODE_AUTO = 0,   /* native where the driver has it, else generic */
+	GN_XDP_MODE_NATIVE,     /* in the driver; an error where it has no XDP */
+	GN_XDP_MODE_GENERIC,    /* on the skb, after the driver: any interface, slower */
+};
+
+/* Whether the xdp backend's AF_XDP sockets copy frames into their UMEM. */
+enum gn_xdp_copy {
+	GN_XDP_COPY_AUTO = 0,   /* zero-copy where the driver allows it, else copy */
+	GN_XDP_COPY_ZEROCOPY,   /* zero-copy; an error where the driver cannot */
+	GN_XDP_COPY_COPY,       /* always copy */
+};
+
 struct gn_io_opts {
 	size_t sz;                    /* sizeof(struct gn_io_opts), libbpf's opts pattern */
 	const char *const *ifaces;    /* interface names; NULL/0 = none (send-only needs one) */
@@ -41,16 +55,26 @@ struct gn_io_opts {
 	unsigned block_timeout_ms;    /* 0 = 10 */
 	bool outgoing;                /* also deliver frames this host sends (PACKET_OUTGOING) */
 	enum gn_io_tx_mode tx_mode;
+	/* The xdp backend (see <gannet/xdp.h>); the afpacket backend ignores these. */
+	enum gn_xdp_mode xdp_mode;
+	const unsigned *queues;       /* the rx queues to open an AF_XDP socket on;
+				       * NULL/0 = every queue of each interface */
+	unsigned nqueues;
+	bool busy_poll;               /* SO_PREFER_BUSY_POLL: poll the driver from recv */
+	enum gn_xdp_copy xdp_copy;
 };
 
 struct gn_io_stats {
 	uint64_t received;        /* frames handed to the caller */
-	uint64_t kernel_dropped;  /* PACKET_STATISTICS tp_drops, summed */
+	uint64_t kernel_dropped;  /* afpacket: PACKET_STATISTICS tp_drops; xdp: XDP_STATISTICS
+				   * rx_dropped + rx_ring_full; summed */
 	uint64_t sent;
 	uint64_t send_errors;
 };
 
-/* backend: "afpacket" (default when NULL). */
+/* backend: "afpacket" (default when NULL) or "xdp" (AF_XDP sockets fed by
+ * the steer XDP program: only the frames its rules or the filter take, and
+ * those never reach the kernel's stack; see <gannet/xdp.h>). */
 int gn_io_open(const char *backend, const struct gn_io_opts *opts, struct gn_io **out,
 	       struct gn_error *err);
 /* Up to max frames, waiting at most timeout_ms (-1 = forever, 0 = poll).

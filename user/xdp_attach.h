@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Attaching an XDP program to an interface (private): through libxdp, so it
+ * joins libxdp's multi-program dispatcher where the kernel allows one, and
+ * directly (one program per interface) where it does not; bpffs mounted when
+ * absent; a copy of the same program left behind by a killed run replaced;
+ * anybody else's program left alone.
+ */
+#ifndef GANNET_XDP_ATTACH_H
+#define GANNET_XDP_ATTACH_H
+
+#include <net/if.h>
+
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include <gannet/gannet.h>
+
+#include "steer_map.h"
+
+struct gn_xdp_attach {
+	int ifindex;
+	char ifname[IF_NAMESIZE];
+	struct xdp_program *xprog;     /* NULL: not attached */
+	bool native;                   /* driver mode; else generic (skb) mode */
+	bool dispatcher;               /* through libxdp's dispatcher; else directly */
+	char why_direct[160];          /* when directly: why not the dispatcher */
+	uint32_t replaced_id;          /* a killed run's program removed first; 0 = none */
+	uint32_t prog_id;
+};
+
+/* The owner record of this process, for the program's .rodata before it
+ * is loaded. */
+void gn_xdp_owner_self(struct gn_sm_owner *o);
+
+/* Load the programs of obj (opened, not loaded) and attach its program
+ * prog_name to ifname in mode: native where the driver has it (AUTO),
+ * or the one asked for.  Another program of the same name whose owner is
+ * gone is removed first; a live one (or anybody else's program not under
+ * libxdp's dispatcher) is an error saying who has the interface. */
+int gn_xdp_attach(struct gn_xdp_attach *a, struct bpf_object *obj, const char *prog_name,
+		  const char *ifname, int ifindex, enum gn_xdp_mode mode, struct gn_error *err);
+/* Remove the program from the interface (nothing if it is not attached). */
+void gn_xdp_detach(struct gn_xdp_attach *a);
+
+#endif
