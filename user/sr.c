@@ -13,6 +13,8 @@
 
 #include <gannet/gannet.h>
 
+#include "sr_steer.h"
+
 #define RX_BURST 64
 
 static int64_t now_ns(void)
@@ -283,6 +285,7 @@ int gn_sr(struct gn_io *io, struct gn_packet *const *probes, size_t n,
 {
 	struct gn_sr_opts defaults = { .sz = sizeof(defaults) };
 	struct run r = { .io = io, .o = opts ? opts : &defaults, .res = res, .err = err };
+	struct gn_sr_steer steer = { 0 };
 	size_t *which = NULL;
 	int rounds_left, idle_rounds = 0, rc;
 
@@ -290,10 +293,13 @@ int gn_sr(struct gn_io *io, struct gn_packet *const *probes, size_t n,
 	rc = gn_matcher_new(r.o->multi, &r.m);
 	if (!rc)
 		rc = prepare(&r, probes, n);
+	/* on the xdp backend the replies are taken from the kernel's stack */
+	if (!rc)
+		rc = gn_sr_steer_install(io, res->probes, res->nprobes, &steer, err);
 	which = calloc(n ? n : 1, sizeof(*which));
 	if (!rc && !which)
 		rc = -ENOMEM;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; which && i < n; i++)
 		which[i] = i;
 	rounds_left = r.o->retry > 0 ? r.o->retry + 1 : 1;
 	for (size_t nwhich = n; !rc && nwhich && !stopped(&r);) {
@@ -314,6 +320,7 @@ int gn_sr(struct gn_io *io, struct gn_packet *const *probes, size_t n,
 			break;
 		}
 	}
+	gn_sr_steer_remove(io, &steer);
 	/* the matcher points into the probes: done with it first */
 	gn_matcher_free(r.m);
 	r.m = NULL;

@@ -242,6 +242,37 @@ else
 	not_ok "sr1 TCP SYN to a closed port" "$out"
 fi
 
+# ---- the local stack and the SYN-ACK: afpacket vs xdp ------------------------------
+
+# h3's view of port 80 (the lab's listener) while CMD runs in h1: its lines
+rst_window() { # CMD...
+	local pid
+	at h3 timeout 8 tcpdump -lni h3-eth0 'tcp port 80' >"$T/syn" 2>/dev/null &
+	pid=$!
+	sleep 0.5
+	"$@" >"$T/syn.out" 2>&1
+	sleep 0.2
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	cat "$T/syn"
+}
+out=$(rst_window at h1 "$gannet" sr1 -F '%TCP.flags%' \
+	'IP(dst="10.99.2.3")/TCP(dport=80,sport=41001,flags="S")')
+if grep -q 'Flags \[S.\]' <<<"$out" && grep -q '10.99.1.1.41001 > 10.99.2.3.80: Flags \[R\]' <<<"$out"; then
+	ok "afpacket: the SYN-ACK reaches h1's kernel, which answers it with a RST"
+else
+	not_ok "afpacket: the kernel's RST" "$out" "$(cat "$T/syn.out")"
+fi
+# --multi keeps collecting, so the peer's retransmitted SYN-ACK comes to gannet too
+out=$(rst_window at h1 "$gannet" sr --backend xdp --multi --timeout 2.5 -F '%TCP.flags%' \
+	'IP(dst="10.99.2.3")/TCP(dport=80,sport=41002,flags="S")')
+if [ "$(grep -c 'Flags \[S.\]' <<<"$out")" -ge 2 ] && ! grep -q 'Flags \[R' <<<"$out" &&
+	grep -qx 'SA' "$T/syn.out"; then
+	ok "xdp: the SYN-ACKs (first and retransmitted) go to gannet; h3 sees no RST while it runs"
+else
+	not_ok "xdp: no RST from the local stack" "$out" "$(cat "$T/syn.out")"
+fi
+
 # ---- ttl=1: time exceeded from the router, quoting the probe ------------------------
 
 if out=$(at h1 "$gannet" sr1 -F '%IP.src% %ICMP.type% %IPerror.dst% %r,TCPerror.dport%' \

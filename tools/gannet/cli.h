@@ -93,6 +93,11 @@ struct gn_cli_routes {
 void gn_cli_report_route(const char *cmd, const struct gn_netdb *db, const struct gn_packet *p,
 			 struct gn_cli_routes *seen);
 void gn_cli_routes_free(struct gn_cli_routes *seen);
+/* The same on backend: "afpacket" (NULL), "xdp", or "auto": xdp where it
+ * attaches, else afpacket with a notice on stderr. */
+int gn_cli_probes_open_backend(const char *cmd, const struct gn_netdb *db,
+			       struct gn_packet *const *v, size_t n, const struct gn_io_opts *base,
+			       const char *backend, struct gn_io **io);
 /* The effective value of FIELD of the first LAYER in p, or NULL. */
 const struct gn_value *gn_cli_field(const struct gn_packet *p, const char *layer,
 				    const char *field);
@@ -114,6 +119,7 @@ struct gn_cli_probes {
 	struct gn_packet **v;
 	size_t n, cap;
 	size_t skipped;  /* dropped by gn_cli_probes_sr: they could not be filled */
+	const char *backend;  /* gn_cli_probes_open_backend's; NULL: afpacket */
 };
 
 /* Append p (taken over; NULL: out of memory).  Returns an exit status. */

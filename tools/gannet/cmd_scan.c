@@ -50,6 +50,8 @@ struct job {
 	const char *cmd;
 	struct gn_sr_opts so;
 	const char *ports_spec;
+	const char *backend;      /* "auto": xdp where it attaches (no RST from the
+				   * local stack), else afpacket */
 	bool json, table, all;
 	int family;
 	uint16_t *ports;          /* ascending */
@@ -621,7 +623,7 @@ static int print_table(const struct job *j, const struct gn_sr_result *res)
 
 /* ---- options ------------------------------------------------------------------------------- */
 
-enum { OPT_RATE = 256, OPT_RETRY, OPT_TIMEOUT, OPT_TABLE, OPT_ALL };
+enum { OPT_RATE = 256, OPT_RETRY, OPT_TIMEOUT, OPT_TABLE, OPT_ALL, OPT_BACKEND };
 
 static int parse_args(struct job *j, int argc, char **argv)
 {
@@ -632,6 +634,7 @@ static int parse_args(struct job *j, int argc, char **argv)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "table",   no_argument,       NULL, OPT_TABLE },
 		{ "all",     no_argument,       NULL, OPT_ALL },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "json",    no_argument,       NULL, 'j' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -666,6 +669,13 @@ static int parse_args(struct job *j, int argc, char **argv)
 			break;
 		case OPT_TABLE:
 			j->table = true;
+			break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "xdp") &&
+			    strcmp(optarg, "afpacket"))
+				return gn_cli_usage_error(cmd, "%s: unknown backend '%s' (auto, xdp or "
+							  "afpacket)", cmd, optarg);
+			j->backend = optarg;
 			break;
 		case OPT_ALL:
 		case 'a':
@@ -723,6 +733,7 @@ static int run_batch(struct job *j, size_t from, size_t to, struct totals *t)
 	struct gn_sr_result res = { 0 };
 	int status = make_probes(j, from, to, &ps);
 
+	ps.backend = j->backend;
 	if (!status) {
 		status = gn_cli_probes_sr(j->cmd, &ps, &j->so, &res);
 		/* no probe of this slice could be sent (reported): its ports
@@ -779,7 +790,7 @@ static int print_tables(const struct job *j, const struct totals *t)
 
 int gn_cmd_scan(int argc, char **argv)
 {
-	struct job j = { .cmd = argv[0] };
+	struct job j = { .cmd = argv[0], .backend = "auto" };
 	struct totals t = { 0 };
 	struct gn_packet *svc = NULL;
 	double start = mono_s();

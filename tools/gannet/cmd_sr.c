@@ -33,6 +33,7 @@ struct job {
 	bool first_only;      /* sr1, srp1 */
 	bool loop;            /* srloop, srploop */
 	const char *iface;
+	const char *backend;  /* afpacket (NULL), xdp, auto */
 	struct gn_sr_opts so;
 	enum gn_cli_fmt fmt;
 	const char *sprintf_fmt;
@@ -56,7 +57,7 @@ static int fill_and_open(struct job *j, struct gn_netdb *db, struct gn_cli_probe
 
 	j->skipped = before - ps->n;
 	if (!status)
-		status = gn_cli_probes_open(j->cmd, db, ps->v, ps->n, io);
+		status = gn_cli_probes_open_backend(j->cmd, db, ps->v, ps->n, NULL, j->backend, io);
 	return status;
 }
 
@@ -247,7 +248,7 @@ static int run_loop(struct job *j, struct gn_netdb *db, const struct gn_cli_prob
 
 enum {
 	OPT_TIMEOUT = 256, OPT_RETRY, OPT_INTER, OPT_MULTI, OPT_NOCHECK, OPT_NSUMMARY,
-	OPT_UNANSWERED, OPT_TABLE,
+	OPT_UNANSWERED, OPT_TABLE, OPT_BACKEND,
 };
 
 static int parse_args(struct job *j, int argc, char **argv)
@@ -262,6 +263,7 @@ static int parse_args(struct job *j, int argc, char **argv)
 		{ "nsummary",         no_argument,       NULL, OPT_NSUMMARY },
 		{ "unanswered",       no_argument,       NULL, OPT_UNANSWERED },
 		{ "table",            required_argument, NULL, OPT_TABLE },
+		{ "backend",          required_argument, NULL, OPT_BACKEND },
 		{ "count",            required_argument, NULL, 'c' },
 		{ "format",           required_argument, NULL, 'F' },
 		{ "json",             no_argument,       NULL, 'j' },
@@ -315,6 +317,13 @@ static int parse_args(struct job *j, int argc, char **argv)
 			j->table[0] = optarg;
 			j->table[1] = argv[optind++];
 			j->table[2] = argv[optind++];
+			break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "afpacket") && strcmp(optarg, "xdp") &&
+			    strcmp(optarg, "auto"))
+				return gn_cli_usage_error(cmd, "%s: unknown backend '%s' (afpacket, xdp "
+							  "or auto)", cmd, optarg);
+			j->backend = optarg;
 			break;
 		case 'c':
 			if (!gn_cli_parse_u64(optarg, &j->count) || !j->count)

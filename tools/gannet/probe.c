@@ -141,6 +141,20 @@ int gn_cli_probes_open_with(const char *cmd, const struct gn_netdb *db,
 			    struct gn_packet *const *v, size_t n, const struct gn_io_opts *base,
 			    struct gn_io **io)
 {
+	return gn_cli_probes_open_backend(cmd, db, v, n, base, NULL, io);
+}
+
+/* The xdp backend where it can attach (the replies then bypass the local
+ * stack), else afpacket with a notice: what scan does by default. */
+static bool want_fallback(const char *backend)
+{
+	return backend && !strcmp(backend, "auto");
+}
+
+int gn_cli_probes_open_backend(const char *cmd, const struct gn_netdb *db,
+			       struct gn_packet *const *v, size_t n, const struct gn_io_opts *base,
+			       const char *backend, struct gn_io **io)
+{
 	struct gn_io_opts o = { .sz = sizeof(o) };
 	struct gn_error err = { 0 };
 	const char **names = calloc(n ? n : 1, sizeof(*names));
@@ -170,7 +184,18 @@ int gn_cli_probes_open_with(const char *cmd, const struct gn_netdb *db,
 			names[o.nifaces++] = ifc->name;
 	}
 	o.ifaces = names;
-	rc = gn_io_open("afpacket", &o, io, &err);
+	rc = gn_io_open(want_fallback(backend) ? "xdp" : backend ? backend : "afpacket", &o, io,
+			&err);
+	if (rc < 0 && want_fallback(backend)) {
+		static bool told;  /* once a run: scan opens an io per slice */
+
+		if (gn_cli_verbosity >= 0 && !told)
+			fprintf(stderr, "%s: XDP cannot be used (%s): afpacket instead, the local "
+				"stack sees the replies\n", cmd, err.msg);
+		told = true;
+		memset(&err, 0, sizeof(err));
+		rc = gn_io_open("afpacket", &o, io, &err);
+	}
 	free(names);
 	if (rc < 0) {
 		gn_cli_err("%s: %s", cmd, err.code ? err.msg : gn_strerror(rc));

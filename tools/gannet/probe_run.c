@@ -69,7 +69,7 @@ int gn_cli_probes_sr(const char *cmd, struct gn_cli_probes *ps, const struct gn_
 	status = gn_cli_probes_fill(cmd, db, NULL, GN_FILL_ADD_L2, ps->v, &ps->n);
 	ps->skipped += before - ps->n;
 	if (!status)
-		status = gn_cli_probes_open(cmd, db, ps->v, ps->n, &io);
+		status = gn_cli_probes_open_backend(cmd, db, ps->v, ps->n, NULL, ps->backend, &io);
 	if (!status) {
 		rc = gn_sr(io, ps->v, ps->n, so, res, &err);
 		if (rc < 0) {

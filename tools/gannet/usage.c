@@ -92,7 +92,11 @@ static const char overview[] =
 	"      --table X Y Z  Scapy's make_table: a column per distinct X, a row per\n" \
 	"                     distinct Y, Z in the cells; three formats, X and Y read\n" \
 	"                     on the probe, Z on the answer (prefix s: or r: to choose)\n" \
-	"      --unanswered   also list the probes nothing answered\n"
+	"      --unanswered   also list the probes nothing answered\n" \
+	"      --backend B    afpacket (default), xdp (the replies are steered to\n" \
+	"                     gannet in XDP: the local stack never sees them, so it\n" \
+	"                     sends no RST to a SYN-ACK), or auto (xdp where it\n" \
+	"                     attaches, else afpacket)\n"
 
 static const char craft_opts[] =
 	"\n"
@@ -344,8 +348,7 @@ static const struct gn_cli_help_text helps[] = {
 		  "filtered: no answer after the retries, or an ICMP unreachable, whose\n"
 		  "type/code is given as the reason.  Per host: the open ports with their\n"
 		  "service (/etc/services), the other ports too when a state has at most\n"
-		  "25, and the counts.  The local kernel answers each SYN-ACK with a RST,\n"
-		  "as it does under Scapy.\n"
+		  "25, and the counts.\n"
 		  "  -p, --ports PORTS  as nmap takes them: 22,80,443  1-1024  60000-  -1024\n"
 		  "                     and - for every port (default 1-1024)\n"
 		  "      --rate PPS     at most PPS probes a second\n"
@@ -353,6 +356,9 @@ static const struct gn_cli_help_text helps[] = {
 		  "      --timeout S    wait S seconds after the last probe of a round\n"
 		  "                     (default 1)\n"
 		  "  -a, --all          list every port\n"
+		  "      --backend B    auto (default: xdp where it attaches, so the local\n"
+		  "                     stack sees no SYN-ACK and sends no RST; else\n"
+		  "                     afpacket, said on stderr), xdp or afpacket\n"
 		  "  -j, --json         one JSON object: per host every port with its\n"
 		  "                     state, service and reason, and the counts\n"
 		  "      --table        Scapy's make_table of the answers instead: a column\n"
