@@ -60,7 +60,7 @@ static int ensure_cap(struct gn_packet *p, unsigned want)
 
 	if (want <= p->cap)
 		return 0;
-	cap = p->cap ? 2 * p->cap : 8;
+	cap = p->cap ? 2 * p->cap : 4;  /* most packets have at most four layers */
 	while (cap < want)
 		cap *= 2;
 	nl = gn_arena_alloc(p->arena, cap * sizeof(*nl));

@@ -16,6 +16,9 @@
 #include "sr_steer.h"
 
 #define RX_BURST 64
+/* Probes handed to the backend at once when not paced: one syscall for
+ * many, while the receive ring is read between batches. */
+#define SEND_BATCH 32
 
 static int64_t now_ns(void)
 {
@@ -131,21 +134,48 @@ static bool all_answered(const struct run *r)
 	return r->o->stop_when_done && !r->o->multi && gn_matcher_pending(r->m) == 0;
 }
 
-/* One round: send the probes in `which` (paced), then wait for answers
- * until timeout after the last send. */
+/* Send frames[0..n) (probes ids[0..n)), stamping each; 0 or -errno. */
+static int send_batch(struct run *r, struct gn_frame *frames, const size_t *ids, unsigned n)
+{
+	unsigned off = 0;
+	int64_t t = now_ns();
+
+	for (unsigned k = 0; k < n; k++)
+		r->sent_ns[ids[k]] = t;
+	if (!r->res->first_sent_ns)
+		r->res->first_sent_ns = t;
+	while (off < n) {
+		int rc = gn_io_send(r->io, frames + off, n - off);
+
+		if (rc == -EINTR && !stopped(r))
+			continue;
+		if (rc < 0)
+			return gn_error_set(r->err, rc, 0, "sending probe %zu: %s", ids[off] + 1,
+					    *gn_io_errmsg(r->io) ? gn_io_errmsg(r->io)
+								 : gn_strerror(rc));
+		off += (unsigned)rc;
+		r->res->sent += (unsigned)rc;
+	}
+	r->res->last_sent_ns = now_ns();
+	return 0;
+}
+
+/* One round: send the probes in `which` (paced one by one with inter,
+ * else in batches), then wait for answers until timeout after the last
+ * send. */
 static int round_trip(struct run *r, const size_t *which, size_t n)
 {
 	int64_t inter_ns = (int64_t)(r->o->inter * 1e9);
 	int64_t timeout_ns = (int64_t)((r->o->timeout > 0 ? r->o->timeout : 2.0) * 1e9);
+	unsigned batch_max = inter_ns > 0 ? 1 : SEND_BATCH;
 	int64_t next = mono_ns(), deadline;
 	int rc;
 
-	for (size_t k = 0; k < n && !stopped(r); k++) {
-		size_t id = which[k];
-		struct gn_frame f = { .data = r->bytes[id] };
+	for (size_t k = 0; k < n && !stopped(r);) {
+		struct gn_frame frames[SEND_BATCH];
+		size_t ids[SEND_BATCH];
+		unsigned nb = 0;
 
-		f.meta.ifindex = r->ifindex[id];
-		f.meta.cap_len = f.meta.wire_len = (uint32_t)r->lens[id];
 		if (inter_ns > 0) {
 			/* pace on absolute deadlines so delays do not add up */
 			int64_t wait = next - mono_ns();
@@ -160,13 +190,18 @@ static int round_trip(struct run *r, const size_t *which, size_t n)
 			}
 			next += inter_ns;
 		}
-		r->sent_ns[id] = now_ns();
-		rc = gn_io_send(r->io, &f, 1);
-		if (rc < 0)
-			return gn_error_set(r->err, rc, 0, "sending probe %zu: %s", id + 1,
-					    *gn_io_errmsg(r->io) ? gn_io_errmsg(r->io)
-								 : gn_strerror(rc));
-		r->res->sent++;
+		for (; nb < batch_max && k < n; nb++, k++) {
+			size_t id = which[k];
+
+			memset(&frames[nb], 0, sizeof(frames[nb]));
+			frames[nb].data = r->bytes[id];
+			frames[nb].meta.ifindex = r->ifindex[id];
+			frames[nb].meta.cap_len = frames[nb].meta.wire_len = (uint32_t)r->lens[id];
+			ids[nb] = id;
+		}
+		rc = send_batch(r, frames, ids, nb);
+		if (rc)
+			return rc;
 		/* take replies as they come, without waiting */
 		do {
 			rc = receive(r, 0);

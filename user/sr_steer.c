@@ -159,7 +159,12 @@ int gn_sr_steer_install(struct gn_io *io, struct gn_packet *const *probes, size_
 	struct gn_error e = { 0 };
 	int rc = 0;
 
+	struct gn_io_xdp_info xi;
+
 	memset(s, 0, sizeof(*s));
+	/* not a steering backend: nothing to do (and nothing to work out) */
+	if (gn_io_xdp_info(io, 0, &xi) == -EOPNOTSUPP)
+		return 0;
 	s->rules = calloc(MAX_RULES, sizeof(*s->rules));
 	if (!s->rules)
 		return gn_error_set(err, -ENOMEM, 0, "out of memory");

@@ -120,6 +120,7 @@ struct gn_cli_probes {
 	size_t n, cap;
 	size_t skipped;  /* dropped by gn_cli_probes_sr: they could not be filled */
 	const char *backend;  /* gn_cli_probes_open_backend's; NULL: afpacket */
+	struct gn_arena *arena;  /* the copies gn_cli_probes_keep makes */
 };
 
 /* Append p (taken over; NULL: out of memory).  Returns an exit status. */

@@ -427,6 +427,11 @@ static int run(int argc, char **argv, bool layer3, bool first_only, bool loop)
 	}
 	status = first_only ? print_first(&j, &res) : print_result(&j, &res);
 	gn_out_flush();  /* the pairs first, then the count on stderr */
+	if (gn_cli_verbosity > 0 && res.sent > 1 && res.last_sent_ns > res.first_sent_ns)
+		fprintf(stderr, "%s: sent %llu probes in %.3f s (%.0f probes/s)\n", j.cmd,
+			(unsigned long long)res.sent,
+			(double)(res.last_sent_ns - res.first_sent_ns) / 1e9,
+			(double)res.sent * 1e9 / (double)(res.last_sent_ns - res.first_sent_ns));
 	if (gn_cli_verbosity >= 0 && (!first_only || !res.npairs))
 		fprintf(stderr, "Sent %llu packets, received %llu, %zu answered, %zu unanswered%s.\n",
 			(unsigned long long)res.sent, (unsigned long long)res.received, res.npairs,

@@ -48,6 +48,8 @@ struct gn_sr_result {
 	struct gn_arena *arena;          /* holds the replies and the probes */
 	struct gn_packet **probes;       /* every probe as sent */
 	size_t nprobes;
+	int64_t first_sent_ns;           /* CLOCK_REALTIME of the first send ... */
+	int64_t last_sent_ns;            /* ... and of the last (retries included) */
 };
 
 /*
