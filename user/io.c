@@ -3,8 +3,9 @@
  * gn_io: one small interface over every source and sink of frames.  This
  * file checks the options, resolves the interfaces (what every backend
  * needs: index, link type, MTU, up or not) and hands the calls to the
- * backend: afpacket (AF_PACKET rings, the default) or xdp (AF_XDP sockets
- * fed by the steer XDP program).
+ * backend: afpacket (AF_PACKET rings, the default), xdp (AF_XDP sockets
+ * fed by the steer XDP program) or monitor (an XDP program copying matches
+ * into a BPF ring buffer, receive only).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -19,14 +20,16 @@
 
 #include "afpacket.h"
 #include "io_xdp.h"
+#include "io_monitor.h"
 
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519
 #endif
 
 struct gn_io {
-	struct gn_afp *afp;       /* one of these two */
+	struct gn_afp *afp;       /* one of these three */
 	struct gn_xdp *xdp;
+	struct gn_mon *mon;
 	struct gn_io_iface *ifs;
 	unsigned nifs;
 	struct gn_error err;      /* the last recv/send failure */
@@ -123,9 +126,10 @@ int gn_io_open(const char *backend, const struct gn_io_opts *opts, struct gn_io 
 	 * struct gets zeros for the fields it does not know. */
 	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	o.sz = sizeof(o);
-	if (backend && strcmp(backend, "afpacket") && strcmp(backend, "xdp"))
+	if (backend && strcmp(backend, "afpacket") && strcmp(backend, "xdp") &&
+	    strcmp(backend, "monitor"))
 		return gn_error_set(err, -EINVAL, 0,
-				    "unknown I/O backend '%s' (known: afpacket, xdp)",
+				    "unknown I/O backend '%s' (known: afpacket, xdp, monitor)",
 				    backend);
 	if (!o.rx && !o.tx)
 		return gn_error_set(err, -EINVAL, 0, "gn_io_open: neither rx nor tx asked for");
@@ -139,7 +143,9 @@ int gn_io_open(const char *backend, const struct gn_io_opts *opts, struct gn_io 
 		return gn_error_set(err, -ENOMEM, 0, "out of memory");
 	rc = resolve_ifaces(&o, io, err);
 	if (!rc)
-		rc = backend && !strcmp(backend, "xdp") ?
+		rc = backend && !strcmp(backend, "monitor") ?
+			gn_mon_open(&o, io->ifs, io->nifs, &io->mon, err) :
+			backend && !strcmp(backend, "xdp") ?
 			gn_xdp_open(&o, io->ifs, io->nifs, &io->xdp, err) :
 			gn_afp_open(&o, io->ifs, io->nifs, &io->afp, err);
 	if (rc) {
@@ -165,6 +171,8 @@ int gn_io_recv(struct gn_io *io, struct gn_frame *frames, unsigned max, int time
 	clear_err(io);
 	if (io->xdp)
 		return gn_xdp_recv(io->xdp, frames, max, timeout_ms, &io->err);
+	if (io->mon)
+		return gn_mon_recv(io->mon, frames, max, timeout_ms, &io->err);
 	return gn_afp_recv(io->afp, frames, max, timeout_ms, &io->err);
 }
 
@@ -173,6 +181,8 @@ int gn_io_send(struct gn_io *io, const struct gn_frame *frames, unsigned n)
 	clear_err(io);
 	if (io->xdp)
 		return gn_xdp_send(io->xdp, frames, n, &io->err);
+	if (io->mon)
+		return gn_mon_send(io->mon, frames, n, &io->err);
 	return gn_afp_send(io->afp, frames, n, &io->err);
 }
 
@@ -180,12 +190,19 @@ int gn_io_stats(struct gn_io *io, struct gn_io_stats *st)
 {
 	if (io->xdp)
 		return gn_xdp_stats(io->xdp, st);
+	if (io->mon)
+		return gn_mon_stats(io->mon, st);
 	return gn_afp_stats(io->afp, st);
 }
 
 struct gn_xdp *gn_io_xdp_backend(struct gn_io *io)
 {
 	return io ? io->xdp : NULL;
+}
+
+struct gn_mon *gn_io_mon_backend(struct gn_io *io)
+{
+	return io ? io->mon : NULL;
 }
 
 const char *gn_io_errmsg(const struct gn_io *io)
@@ -206,6 +223,7 @@ void gn_io_close(struct gn_io *io)
 	if (!io)
 		return;
 	gn_xdp_close(io->xdp);
+	gn_mon_close(io->mon);
 	gn_afp_close(io->afp);
 	free(io->ifs);
 	free(io);

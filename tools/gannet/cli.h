@@ -43,6 +43,7 @@ int gn_cmd_ping(int argc, char **argv);
 int gn_cmd_dhcp_probe(int argc, char **argv);
 int gn_cmd_traceroute(int argc, char **argv);
 int gn_cmd_scan(int argc, char **argv);
+int gn_cmd_arpmon(int argc, char **argv);
 
 /* ---- live.c: what sniff and sendp share --------------------------------- */
 

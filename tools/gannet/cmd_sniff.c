@@ -384,9 +384,10 @@ int gn_cmd_sniff(int argc, char **argv)
 			no_store = true;
 			break;
 		case OPT_BACKEND:
-			if (strcmp(optarg, "afpacket") && strcmp(optarg, "xdp"))
-				return gn_cli_usage_error(cmd, "%s: unknown backend '%s' (afpacket or xdp)",
-							  cmd, optarg);
+			if (strcmp(optarg, "afpacket") && strcmp(optarg, "xdp") &&
+			    strcmp(optarg, "monitor"))
+				return gn_cli_usage_error(cmd, "%s: unknown backend '%s' (afpacket, xdp or "
+							  "monitor)", cmd, optarg);
 			s.backend = optarg;
 			break;
 		case OPT_XDP_MODE:

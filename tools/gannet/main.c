@@ -41,6 +41,7 @@ static const struct gn_cli_cmd cmds[] = {
 	{ "dhcp-probe", gn_cmd_dhcp_probe },
 	{ "traceroute", gn_cmd_traceroute },
 	{ "scan",    gn_cmd_scan },
+	{ "arpmon",  gn_cmd_arpmon },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

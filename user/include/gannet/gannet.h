@@ -17,6 +17,7 @@
 #include <gannet/match.h>
 #include <gannet/sr.h>
 #include <gannet/resolve.h>
+#include <gannet/arpwatch.h>
 
 #define GN_VERSION "0.1.0"
 
