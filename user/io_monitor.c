@@ -452,7 +452,7 @@ static int read_stats(int fd, uint64_t out[GN_MON_NSTATS])
 	return 0;
 }
 
-static int counters(struct gn_mon *m, struct gn_mon_counters *c)
+static int counters(struct gn_mon *m, struct gn_monitor_counters *c)
 {
 	uint64_t v[GN_MON_NSTATS] = { 0 };
 
@@ -476,7 +476,7 @@ static int counters(struct gn_mon *m, struct gn_mon_counters *c)
 
 int gn_mon_stats(struct gn_mon *m, struct gn_io_stats *st)
 {
-	struct gn_mon_counters c;
+	struct gn_monitor_counters c;
 
 	memset(st, 0, sizeof(*st));
 	st->received = m->received;
@@ -485,7 +485,7 @@ int gn_mon_stats(struct gn_mon *m, struct gn_io_stats *st)
 	return 0;
 }
 
-int gn_io_monitor_counters(struct gn_io *io, struct gn_mon_counters *c)
+int gn_io_monitor_counters(struct gn_io *io, struct gn_monitor_counters *c)
 {
 	struct gn_mon *m = gn_io_mon_backend(io);
 

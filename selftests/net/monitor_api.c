@@ -49,7 +49,7 @@ static int listen_main(int argc, char **argv)
 	struct gn_io_opts o = { .sz = sizeof(o), .rx = true };
 	const char *ifs[8];
 	struct gn_error err = { 0 };
-	struct gn_mon_counters c;
+	struct gn_monitor_counters c;
 	struct gn_io_xdp_info xi;
 	struct gn_io_stats st;
 	struct gn_frame fr[64];
@@ -158,7 +158,7 @@ static int api_main(const char *ifname)
 	const char *ifs[] = { ifname };
 	struct gn_io_opts o = { .sz = sizeof(o), .ifaces = ifs, .nifaces = 1, .rx = true };
 	struct gn_error err = { 0 };
-	struct gn_mon_counters c;
+	struct gn_monitor_counters c;
 	struct gn_io_xdp_info xi;
 	struct gn_frame f = { 0 };
 	struct gn_io *io = NULL;

@@ -46,6 +46,7 @@ struct cache {
 
 struct sender {
 	const char *cmd;
+	const char *backend;        /* afpacket, or xdp (the AF_XDP tx ring) */
 	struct gn_sender *tx;
 	struct gn_sender_opts so;
 	struct gn_io *io;
@@ -218,7 +219,7 @@ static int open_io(struct sender *s)
 		names[i] = s->ifnames[i];
 	s->o.ifaces = names;
 	s->o.nifaces = s->nifs;
-	rc = gn_io_open("afpacket", &s->o, &s->io, &err);
+	rc = gn_io_open(s->backend, &s->o, &s->io, &err);
 	s->o.ifaces = NULL;
 	if (!rc)
 		rc = gn_sender_new(s->io, &s->so, &s->tx, &err);
@@ -469,7 +470,7 @@ static int parse_templates(int argc, char **argv, struct gn_packet ***out, size_
 	return status;
 }
 
-enum { OPT_LOOP = 256, OPT_INTER, OPT_RATE, OPT_TX_MODE, OPT_QDISC_BYPASS };
+enum { OPT_LOOP = 256, OPT_INTER, OPT_RATE, OPT_TX_MODE, OPT_QDISC_BYPASS, OPT_BACKEND };
 
 /* The resolver and the pool of packets a chunk is expanded into. */
 static int setup_fill(struct sender *s, const char *iface)
@@ -510,11 +511,12 @@ static int run_send(int argc, char **argv, bool layer3)
 		{ "rate",         required_argument, NULL, OPT_RATE },
 		{ "tx-mode",      required_argument, NULL, OPT_TX_MODE },
 		{ "qdisc-bypass", no_argument,       NULL, OPT_QDISC_BYPASS },
+		{ "backend",      required_argument, NULL, OPT_BACKEND },
 		{ "help",         no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = argv[0], *iface = NULL;
-	struct sender s = { .cmd = cmd, .status = GN_EXIT_OK,
+	struct sender s = { .cmd = cmd, .status = GN_EXIT_OK, .backend = "afpacket",
 			    .fill_flags = layer3 ? GN_FILL_ADD_L2 : 0 };
 	struct gn_sender_stats st;
 	struct gn_error err = { 0 };
@@ -565,6 +567,12 @@ static int run_send(int argc, char **argv, bool layer3)
 			break;
 		case OPT_QDISC_BYPASS:
 			s.o.qdisc_bypass = true;
+			break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "afpacket") && strcmp(optarg, "xdp"))
+				return gn_cli_usage_error(cmd, "%s: unknown backend '%s' (afpacket or xdp)",
+							  cmd, optarg);
+			s.backend = optarg;
 			break;
 		case 'h':
 			gn_cli_help(cmd, stdout);

@@ -243,6 +243,9 @@ static int sniff_live(struct sniff *s, struct gn_io_opts *o, uint64_t count, uin
 	};
 	struct gn_error err = { 0 };
 	struct gn_io_stats st;
+	struct gn_xdp_counters xc;
+	struct gn_monitor_counters mc;
+	bool have_xdp, have_mon;
 	struct gn_io *io;
 	int rc, status = GN_EXIT_OK;
 
@@ -279,12 +282,29 @@ static int sniff_live(struct sniff *s, struct gn_io_opts *o, uint64_t count, uin
 	if (finish_writer(s) && !status)
 		status = GN_EXIT_FAIL;
 	gn_io_stats(io, &st);
+	have_xdp = gn_io_xdp_counters(io, &xc) == 0;
+	have_mon = gn_io_monitor_counters(io, &mc) == 0;
 	gn_io_close(io);
 	if (gn_out_flush() < 0 && !status)
 		status = GN_EXIT_FAIL;
+	if (gn_cli_verbosity < 0)
+		return status;
 	fprintf(stderr, "%llu packet%s captured, %llu dropped by kernel\n",
 		(unsigned long long)s->n, s->n == 1 ? "" : "s",
 		(unsigned long long)st.kernel_dropped);
+	/* what the XDP program did with every frame: no loss goes unsaid */
+	if (have_xdp)
+		fprintf(stderr, "xdp: %llu seen, %llu matched, %llu redirected, %llu passed, "
+			"%llu redirect failed; sockets: %llu ring full, %llu dropped\n",
+			(unsigned long long)xc.seen, (unsigned long long)xc.matched,
+			(unsigned long long)xc.redirected, (unsigned long long)xc.passed,
+			(unsigned long long)xc.redirect_failed, (unsigned long long)xc.rx_ring_full,
+			(unsigned long long)xc.rx_dropped);
+	if (have_mon)
+		fprintf(stderr, "monitor: %llu seen, %llu matched, %llu copied, %llu ringbuf full, "
+			"%llu passed\n", (unsigned long long)mc.seen, (unsigned long long)mc.matched,
+			(unsigned long long)mc.copied, (unsigned long long)mc.ringbuf_full,
+			(unsigned long long)mc.passed);
 	return status;
 }
 

@@ -167,7 +167,8 @@ static const struct gn_cli_help_text helps[] = {
 		   "       gannet sniff -r FILE [-c N] [-w FILE] [-F FMT] [FILTER]\n"
 		   "Capture on the interfaces (default: the one of the default route) and\n"
 		   "print each packet as `read` does, until N packets, S seconds, Ctrl-C or\n"
-		   "SIGTERM; then \"N packets captured, M dropped by kernel\" on stderr.\n"
+		   "SIGTERM; then \"N packets captured, M dropped by kernel\" on stderr (and\n"
+		   "with --backend xdp or monitor what the XDP program did with every frame).\n"
 		   "FILTER is tcpdump syntax, run in the kernel before the ring.\n"
 		   "  -i, --iface IF     capture on IF; repeat for several (each packet then\n"
 		   "                     names its interface)\n"
@@ -213,6 +214,7 @@ static const struct gn_cli_help_text helps[] = {
 		   "      --tx-mode MODE   mmsg (batched sendmmsg, the default) or ring\n"
 		   "                       (PACKET_TX_RING)\n"
 		   "      --qdisc-bypass   skip the interface's queueing discipline\n"
+		   "      --backend B      afpacket (default) or xdp (the AF_XDP tx ring)\n"
 		   "  -h, --help           this help\n", "" },
 	{ "replay", "Usage: gannet replay -i IF [-x F | -p PPS | -t] [-l N] [-c N] [-q] [-j] FILE\n"
 		    "Send the frames of a pcap or pcapng FILE ('-' = stdin) out of IF as they\n"
