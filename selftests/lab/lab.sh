@@ -304,24 +304,60 @@ step() { # LAB NODE TITLE CMD...
 	ip netns exec "$(ns "$lab" "$node")" "$@" || echo "(exit status $?)"
 }
 
-tour() { # LAB
-	local lab=$1 g=${GANNET:-gannet}
+# A command running in NODE's background while the steps after it run;
+# bg_stop ends it (SIGTERM) and shows what it printed.
+bg_start() { # LAB NODE TITLE CMD...
+	local lab=$1 node=$2 title=$3
 
+	shift 3
+	printf '\n== %s\n%s# gannet %s &\n' "$title" "$node" "${*:2}"
+	ip netns exec "$(ns "$lab" "$node")" "$@" >"$TOUR_DIR/bg.out" 2>&1 &
+	BG_PID=$!
+	sleep 1.5  # until its program is attached
+}
+
+bg_stop() {
+	kill -TERM "$BG_PID" 2>/dev/null
+	wait "$BG_PID" 2>/dev/null
+	sed 's/^/  | /' "$TOUR_DIR/bg.out"
+}
+
+tour() { # LAB
+	local lab=$1 g=${GANNET:-gannet} h2mac
+
+	TOUR_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gannet-tour.XXXXXX")
 	step "$lab" h1 "The route from h1 to h3, as the kernel decides it" "$g" route 10.99.2.3
 	step "$lab" h1 "sr1: one ICMP echo to h3 through the router, the kernel's reply" \
 		"$g" sr1 -F summary 'IP(dst="10.99.2.3")/ICMP()'
-	step "$lab" h1 "srp: ARP who-has over LAN A; who is there" \
-		"$g" srp -i h1-eth0 --timeout 1 -F '%ARP.psrc% is at %ARP.hwsrc%' \
-		'Ether(dst="ff:ff:ff:ff:ff:ff")/ARP(pdst="10.99.1.0/24")'
-	step "$lab" h1 "sr: a SYN scan of h3, as Scapy's make_table lays it out" \
-		"$g" sr --timeout 1 --table '%IP.dst%' '%r,TCP.dport%' '%TCP.flags%' \
-		'IP(dst="10.99.2.3")/TCP(dport=[22,53,80,443,8080],flags="S")'
-	step "$lab" h1 "sr: every TTL at once, a traceroute across the router" \
-		"$g" sr --timeout 1 --table '%IP.dst%' '%IP.ttl%' '%IP.src%{TCP: %TCP.flags%}' \
-		'IP(dst="10.99.2.3",ttl=(1,3))/TCP(dport=80,flags="S")'
+	step "$lab" h1 "arping: who answers ARP on LAN A" \
+		"$g" arping --timeout 1 10.99.1.0/24
+	step "$lab" h1 "scan: a SYN scan of h3, the replies taken in XDP (no RST from h1's kernel)" \
+		"$g" scan -p 22,53,80,443,8080 10.99.2.3
+	step "$lab" h1 "traceroute: every TTL at once, across the router" \
+		"$g" traceroute --maxttl 4 --timeout 1 10.99.2.3
 	step "$lab" h1 "sr1: the lab's DNS server, asked for h2.lab" \
-		"$g" sr1 -F summary \
-		'IP(dst="10.99.2.3")/UDP()/DNS(rd=1,qd=DNSQR(qname="h2.lab"))'
+		"$g" sr1 -F summary 'IP(dst="10.99.2.3")/UDP()/DNS(rd=1,qd=DNSQR(qname="h2.lab"))'
+	bg_start "$lab" h3 "ESCP on UDP 1337 steered into AF_XDP in h3 (the rest goes on to its stack)" \
+		"$g" sniff --backend xdp -c 2 -i h3-eth0 'udp port 1337'
+	step "$lab" h1 "an ESCP message to h3 over IPv4 ..." \
+		"$g" send -q 'IP(dst="10.99.2.3")/UDP(sport=1337,dport=1337)/ESCP(cmd=1)'
+	step "$lab" h1 "... and one over IPv6" \
+		"$g" send -q 'IPv6(dst="fd99:2::3")/UDP(sport=1337,dport=1337)/ESCP(cmd=2)'
+	bg_stop
+	bg_start "$lab" h1 "arpmon in h1: ARP filtered in XDP, passed on to the kernel" \
+		"$g" arpmon -e -i h1-eth0
+	ip netns exec "$(ns "$lab" h2)" ip neigh flush dev h2-eth0 >/dev/null 2>&1
+	step "$lab" h2 "h2 pings h1 (an ARP exchange first)" \
+		"$g" sr1 -F summary 'IP(dst="10.99.1.1")/ICMP()'
+	h2mac=02:99:00:00:00:02
+	printf '\n== h2 gets a new MAC address\nh2# ip link set dev h2-eth0 address %s\n' "$h2mac"
+	ip netns exec "$(ns "$lab" h2)" ip link set dev h2-eth0 address "$h2mac"
+	ip netns exec "$(ns "$lab" h2)" ip neigh flush dev h2-eth0 >/dev/null 2>&1
+	step "$lab" h2 "h2 pings h1 again" \
+		"$g" sr1 -F summary 'IP(dst="10.99.1.1")/ICMP()'
+	sleep 0.5
+	bg_stop
+	rm -rf "$TOUR_DIR"
 }
 
 [ $# -ge 1 ] || usage

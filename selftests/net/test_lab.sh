@@ -79,14 +79,19 @@ fi
 out=$("$gannet" lab tour 2>&1)
 st=$?
 checks=("== sr1: one ICMP echo" "IP / ICMP 10.99.2.3 > 10.99.1.1 echo-reply 0"
-	"^10.99.1.2 is at ..:..:..:..:..:..$" "^10.99.1.254 is at ..:..:..:..:..:..$"
-	"^80   SA" "^1 10.99.1.254" "^2 10.99.2.3 SA" 'DNS Ans "10.99.1.2"' "Taking the lab down.")
+	"^..:..:..:..:..:..  10.99.1.2 " "^..:..:..:..:..:..  10.99.1.254 " "^2 hosts up"
+	"^80/tcp *open *http *syn-ack" "^22/tcp *closed" "^1 10.99.1.254 *11" "^2 10.99.2.3 *SA"
+	'DNS Ans "10.99.1.2"' "UDP 10.99.1.1:1337 > 10.99.2.3:1337 / ESCP"
+	"UDP fd99:1::1:1337 > fd99:2::3:1337 / ESCP" "2 packets captured, 0 dropped by kernel"
+	"xdp: [0-9]* seen, 2 matched, 2 redirected, [0-9]* passed"
+	"new station 10.99.1.2 ..:..:..:..:..:.. h1-eth0"
+	"changed ethernet address 10.99.1.2 02:99:00:00:00:02 (..:..:..:..:..:..) h1-eth0"
+	"Taking the lab down.")
 missing=()
 for c in "${checks[@]}"; do
 	grep -q -- "$c" <<<"$out" || missing+=("$c")
 done
-if [ $st = 0 ] && [ ${#missing[@]} = 0 ] && [ "$(grep -c '^10\.99\.1\.[0-9]* is at ' <<<"$out")" = 2 ] &&
-	[ "$(ip netns list | grep -c "^$GN_LAB-")" = 0 ]; then
+if [ $st = 0 ] && [ ${#missing[@]} = 0 ] && [ "$(ip netns list | grep -c "^$GN_LAB-")" = 0 ]; then
 	ok "gannet lab tour: every step answered as the lab holds, lab down after"
 else
 	not_ok "gannet lab tour" "status $st, missing: ${missing[*]}" "$out"
