@@ -159,3 +159,18 @@ for be in xdp monitor; do
 	kill -TERM "$gpid" 2>/dev/null
 	wait "$gpid" 2>/dev/null
 done
+
+echo
+echo "sr's own send rate: 65,535 TCP SYN probes (srp) into B, which drops them in XDP"
+if inB ip link set dev b0 xdpdrv obj "$build/bpf/xdp_drop.bpf.o" sec xdp 2>/dev/null; then
+	for be in afpacket xdp; do
+		line=$(inA "$GANNET" srp -v -i a0 --backend $be --timeout 0.2 \
+			"Ether(dst='$MACB')/IP(dst='$NET.2')/TCP(dport=(1,65535),flags='S')" 2>&1 >/dev/null |
+			grep 'probes/s')
+		printf '%-10s %s\n' "$be" "${line#srp: }"
+	done
+	inB ip link set dev b0 xdpdrv off
+	echo "(target: 500,000 probes/s sent)"
+else
+	echo "cannot attach XDP_DROP: not measured"
+fi
