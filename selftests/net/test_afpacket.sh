@@ -16,11 +16,11 @@
 
 set -u
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-B=${1:-${GANNET_BUILD:-$REPO/build}}
-[ -d "$B" ] && B=$(cd "$B" && pwd)
-cd "$REPO" || exit 1
-G=${GANNET:-$B/gannet}
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+use_build_dir "${1:-}"
+B=$build G=$gannet
 
 NA=gnaf-$$-a
 NB=gnaf-$$-b
@@ -31,61 +31,15 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/gannet-afpacket.XXXXXX")
 PIDS=()
 
 cleanup() {
-	for p in "${PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	ip netns del "$NA" 2>/dev/null
-	ip netns del "$NB" 2>/dev/null
-	ip netns del "$NC" 2>/dev/null
+	kill_pids KILL "${PIDS[@]}"
+	netns_down "$NA" "$NB" "$NC"
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	local name=$1
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok - $name"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok - $1 # SKIP $2"
-}
-
-check() { # NAME CONDITION-STATUS WHY...
-	local name=$1 st=$2
-	shift 2
-	if [ "$st" -eq 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
-}
-
-finish() {
-	echo "1..$n"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
-	skip "afpacket tests" "need root and iproute2"
-	finish
-fi
-if ! ip netns add "$NA" 2>/dev/null || ! ip netns add "$NB" 2>/dev/null; then
-	skip "afpacket tests" "cannot create network namespaces here"
-	finish
-fi
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then skip_all "afpacket tests" "need root and iproute2"; fi
+netns_up "afpacket tests" "$NA" "$NB"
 
 inA() { ip netns exec "$NA" "$@"; }
 inB() { ip netns exec "$NB" "$@"; }
@@ -98,9 +52,6 @@ veth() {
 	ip -n "$NA" link set "a$1" up && ip -n "$NB" link set "b$1" up
 }
 
-for ns in "$NA" "$NB"; do
-	ip -n "$ns" link set lo up
-done
 veth 0 && veth 1 || { not_ok "veth setup"; finish; }
 
 # sniff_bg NAME GANNET ARGS...: sniff in B in the background, stdout in
@@ -112,12 +63,7 @@ sniff_bg() {
 	ip netns exec "$NB" "$@" >"$T/$name.out" 2>"$T/$name.err" &
 	SNIFF_PID=$!
 	PIDS+=("$SNIFF_PID")
-	for _ in $(seq 100); do
-		grep -q 'listening on' "$T/$name.err" 2>/dev/null && return 0
-		kill -0 "$SNIFF_PID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	wait_for "$SNIFF_PID" 100 'listening on' "$T/$name.err"
 }
 
 # Wait (5 s at most) until file $1 has at least $2 lines.
@@ -130,16 +76,7 @@ wait_lines() {
 }
 
 # stop PID: SIGINT, then its exit status in $rc (KILL after 5 s: 137).
-stop() {
-	kill -INT "$1" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1"
-	rc=$?
-}
+stop() { stop_pid INT "$1"; }
 
 captured() { # ERR-FILE: N of "N packets captured"
 	sed -n 's/^\([0-9][0-9]*\) packets\{0,1\} captured.*/\1/p' "$1" | tail -n 1
@@ -437,14 +374,7 @@ api_test() {
 	(trap '' PIPE; echo go >&7) 2>/dev/null
 	exec 7>&-
 	wait "$pid"
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) n=$((n + 1)); echo "ok - library: ${line#ok - }" ;;
-		"not ok - "*) n=$((n + 1)); failed=$((failed + 1)); echo "not ok - library: ${line#not ok - }" ;;
-		"delete w1") ;;
-		*) echo "$line" ;;
-		esac
-	done <"$T/api.out"
+	pass_through library <(grep -vx 'delete w1' "$T/api.out")
 	! grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$T/api.err"
 	check "library: no sanitizer report${san[*]:+ (ASan+UBSan)}" $? "$(head -n 20 "$T/api.err")"
 }

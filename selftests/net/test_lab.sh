@@ -9,23 +9,10 @@
 
 set -uo pipefail
 
-root=${GANNET_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-build=${GANNET_BUILD:-$root/build}
-gannet=${GANNET:-$build/gannet}
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-failed=0
-ok() { echo "ok - $1"; }
-not_ok() { # name why...
-	echo "not ok - $1"
-	shift
-	printf '#   %s\n' "$@"
-	failed=1
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "ok - lab tests # SKIP not root"
-	exit 0
-fi
+need_root "lab tests"
 
 export GN_LAB=gnlabt-$$
 trap '"$gannet" lab down >/dev/null 2>&1' EXIT

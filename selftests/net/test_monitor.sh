@@ -25,13 +25,13 @@
 
 set -u
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-B=${1:-${GANNET_BUILD:-$REPO/build}}
-[ -d "$B" ] && B=$(cd "$B" && pwd)
-cd "$REPO" || exit 1
-G=${GANNET:-$B/gannet}
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+use_build_dir "${1:-}"
+B=$build G=$gannet
 ARPMON=$B/arpmon
-LAB=$REPO/selftests/lab/lab.sh
+LAB=$lab
 BENCH_N=${GN_MON_BENCH_N:-300000}
 
 NA=gnmo-$$-a
@@ -47,65 +47,19 @@ cleanup() {
 	for p in "${PIDS[@]}"; do
 		kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
-	ip netns del "$NA" 2>/dev/null
-	ip netns del "$NB" 2>/dev/null
+	netns_down "$NA" "$NB"
 	[ "$LAB_UP" = 1 ] && "$LAB" down >/dev/null 2>&1
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	local name=$1
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok - $name"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok - $1 # SKIP $2"
-}
-
-check() { # NAME CONDITION-STATUS WHY...
-	local name=$1 st=$2
-	shift 2
-	if [ "$st" -eq 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
-}
-
-finish() {
-	echo "1..$n"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
-	skip "monitor tests" "need root and iproute2"
-	finish
-fi
-if ! ip netns add "$NA" 2>/dev/null || ! ip netns add "$NB" 2>/dev/null; then
-	skip "monitor tests" "cannot create network namespaces here"
-	finish
-fi
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then skip_all "monitor tests" "need root and iproute2"; fi
+netns_up "monitor tests" "$NA" "$NB"
 
 inA() { ip netns exec "$NA" "$@"; }
 inB() { ip netns exec "$NB" "$@"; }
 
-for ns in "$NA" "$NB"; do
-	ip -n "$ns" link set lo up
-done
 for i in 0 1; do
 	if ! ip link add "a$i" netns "$NA" type veth peer name "b$i" netns "$NB"; then
 		not_ok "veth setup"
@@ -344,14 +298,7 @@ ip -n "$NA" link set a0 mtu 1500 && ip -n "$NB" link set b0 mtu 1500
 
 # What the API refuses and says.
 inB "$API" api b0 >"$T/api.out" 2>"$T/api.err"
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) n=$((n + 1)); echo "ok - library: ${line#ok - }" ;;
-	"not ok - "*) n=$((n + 1)); failed=$((failed + 1)); echo "not ok - library: ${line#not ok - }" ;;
-	"1.."*) ;;
-	*) echo "$line" ;;
-	esac
-done <"$T/api.out"
+pass_through library "$T/api.out"
 
 # ---- errors, signals, a killed run ----------------------------------------------
 

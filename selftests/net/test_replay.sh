@@ -17,11 +17,11 @@
 
 set -u
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-B=${1:-${GANNET_BUILD:-$REPO/build}}
-[ -d "$B" ] && B=$(cd "$B" && pwd)
-cd "$REPO" || exit 1
-G=${GANNET:-$B/gannet}
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+use_build_dir "${1:-}"
+B=$build G=$gannet
 PY=/usr/bin/python3
 
 NA=gnrp-$$-a
@@ -32,70 +32,21 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/gannet-replay.XXXXXX")
 PIDS=()
 
 cleanup() {
-	for p in "${PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	ip netns del "$NA" 2>/dev/null
-	ip netns del "$NB" 2>/dev/null
+	kill_pids KILL "${PIDS[@]}"
+	netns_down "$NA" "$NB"
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	local name=$1
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok - $name"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok - $1 # SKIP $2"
-}
-
-check() { # NAME CONDITION-STATUS WHY...
-	local name=$1 st=$2
-	shift 2
-	if [ "$st" -eq 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
-}
-
-finish() {
-	echo "1..$n"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
-	skip "replay tests" "need root and iproute2"
-	finish
-fi
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then skip_all "replay tests" "need root and iproute2"; fi
 if ! command -v tcpdump >/dev/null || ! "$PY" -c 'import scapy.all' 2>/dev/null; then
-	skip "replay tests" "need tcpdump and Scapy"
-	finish
+	skip_all "replay tests" "need tcpdump and Scapy"
 fi
-if ! ip netns add "$NA" 2>/dev/null || ! ip netns add "$NB" 2>/dev/null; then
-	skip "replay tests" "cannot create network namespaces here"
-	finish
-fi
+netns_up "replay tests" "$NA" "$NB"
 
 inA() { ip netns exec "$NA" "$@"; }
 
-for ns in "$NA" "$NB"; do
-	ip -n "$ns" link set lo up
-done
 if ! ip link add a0 netns "$NA" type veth peer name b0 netns "$NB" ||
 	! ip -n "$NA" addr add "$NET.1/24" dev a0 || ! ip -n "$NB" addr add "$NET.101/24" dev b0 ||
 	! ip -n "$NA" link set a0 up || ! ip -n "$NB" link set b0 up; then
@@ -153,25 +104,11 @@ cap_start() {
 		--time-stamp-precision=nano -w "$T/$name.rx.pcap" "$filter" 2>"$T/$name.tcpdump" &
 	CAP_PID=$!
 	PIDS+=("$CAP_PID")
-	for _ in $(seq 100); do
-		grep -q 'listening on' "$T/$name.tcpdump" 2>/dev/null && return 0
-		kill -0 "$CAP_PID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	wait_for "$CAP_PID" 100 'listening on' "$T/$name.tcpdump"
 }
 
 # stop PID: SIGINT, then its exit status in $rc (KILL after 5 s: 137).
-stop() {
-	kill -INT "$1" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1"
-	rc=$?
-}
+stop() { stop_pid INT "$1"; }
 
 cap_stop() {
 	sleep 0.3  # anything late or extra shows up now

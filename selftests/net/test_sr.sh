@@ -10,11 +10,11 @@
 
 set -u
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-B=${1:-${GANNET_BUILD:-$REPO/build}}
-[ -d "$B" ] && B=$(cd "$B" && pwd)
-cd "$REPO" || exit 1
-G=${GANNET:-$B/gannet}
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+use_build_dir "${1:-}"
+G=$gannet
 PY=/usr/bin/python3
 
 P=gnsr-$$
@@ -25,25 +25,12 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/gannet-sr.XXXXXX")
 PIDS=()
 
 cleanup() {
-	for p in "${PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	for h in sw a b c; do
-		ip netns del "$P-$h" 2>/dev/null
-	done
+	kill_pids KILL "${PIDS[@]}"
+	netns_down "$P-sw" "$P-a" "$P-b" "$P-c"
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
-
-n=0
-ok() { n=$((n + 1)); echo "ok - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/#   /'; done
-}
 
 if [ "$(id -u)" -ne 0 ] || ! ip netns add "$NS_SW" 2>/dev/null; then
 	echo "ok - sr tests # SKIP need root and network namespaces"

@@ -15,25 +15,10 @@
 
 set -uo pipefail
 
-root=${GANNET_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-build=${GANNET_BUILD:-$root/build}
-gannet=${GANNET:-$build/gannet}
-lab=$root/selftests/lab/lab.sh
-py=/usr/bin/python3
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-failed=0
-ok() { echo "ok - $1"; }
-not_ok() { # name why...
-	echo "not ok - $1"
-	shift
-	printf '#   %s\n' "$@"
-	failed=1
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "ok - layer-3 sr tests # SKIP not root"
-	exit 0
-fi
+need_root "layer-3 sr tests"
 
 export GN_LAB=gnsr3-$$
 T=$(mktemp -d "${TMPDIR:-/tmp}/gannet-sr3.XXXXXX")
@@ -45,19 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-if ! out=$("$lab" up 2>&1); then
-	not_ok "lab up" "$out"
-	exit 1
-fi
-ok "lab up"
-
-at() { # NODE CMD...
-	"$lab" exec "$@"
-}
-
-mac_of() { # NODE IFACE
-	at "$1" cat "/sys/class/net/$2/address"
-}
+lab_up
 
 # ---- sr1: one echo to the peer ------------------------------------------------
 

@@ -16,26 +16,12 @@
 
 set -uo pipefail
 
-root=${GANNET_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-build=${GANNET_BUILD:-$root/build}
-gannet=${GANNET:-$build/gannet}
-lab=$root/selftests/lab/lab.sh
-py=/usr/bin/python3
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-failed=0
 res=
-ok() { echo "ok - $1"; }
-not_ok() { # name why...
-	echo "not ok - $1"
-	shift
-	printf '#   %s\n' "$@"
-	failed=1
-}
 
-if [ "$(id -u)" != 0 ]; then
-	echo "ok - arping, ping, dhcp-probe tests # SKIP not root"
-	exit 0
-fi
+need_root "arping, ping, dhcp-probe tests"
 
 if [ ! -x "$gannet" ]; then
 	echo "not ok - $gannet: no such program (make first)"
@@ -46,30 +32,14 @@ export GN_LAB=gntp-$$
 T=$(mktemp -d "${TMPDIR:-/tmp}/gannet-tools.XXXXXX")
 pids=()
 cleanup() {
-	local p
-
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
+	kill_pids TERM "${pids[@]}"
 	wait 2>/dev/null
 	"$lab" down
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-if ! out=$("$lab" up 2>&1); then
-	not_ok "lab up" "$out"
-	exit 1
-fi
-ok "lab up"
-
-at() { # NODE CMD...
-	"$lab" exec "$@"
-}
-
-mac_of() { # NODE IFACE
-	at "$1" cat "/sys/class/net/$2/address"
-}
+lab_up
 
 h1_mac=$(mac_of h1 h1-eth0)
 h2_mac=$(mac_of h2 h2-eth0)

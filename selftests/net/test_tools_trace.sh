@@ -13,26 +13,10 @@
 
 set -uo pipefail
 
-root=${GANNET_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-build=${GANNET_BUILD:-$root/build}
-gannet=${GANNET:-$build/gannet}
-lab=$root/selftests/lab/lab.sh
-py=/usr/bin/python3
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-failed=0
-ok() { echo "ok - $1"; }
-skip() { echo "ok - $1 # SKIP $2"; }
-not_ok() { # name why...
-	echo "not ok - $1"
-	shift
-	printf '#   %s\n' "$@"
-	failed=1
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "ok - traceroute and scan tests # SKIP not root"
-	exit 0
-fi
+need_root "traceroute and scan tests"
 
 export GN_LAB=gntt-$$
 T=$(mktemp -d "${TMPDIR:-/tmp}/gannet-tt.XXXXXX")
@@ -44,15 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-if ! out=$("$lab" up 2>&1); then
-	not_ok "lab up" "$out"
-	exit 1
-fi
-ok "lab up"
-
-at() { # NODE CMD...
-	"$lab" exec "$@"
-}
+lab_up
 
 # nftables makes the firewalls of the filtered-port cases (installed here
 # when missing; those cases are skipped when that fails).

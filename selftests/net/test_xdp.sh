@@ -21,11 +21,11 @@
 
 set -u
 
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-B=${1:-${GANNET_BUILD:-$REPO/build}}
-[ -d "$B" ] && B=$(cd "$B" && pwd)
-cd "$REPO" || exit 1
-G=${GANNET:-$B/gannet}
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+use_build_dir "${1:-}"
+B=$build G=$gannet
 BENCH_N=${GN_XDP_BENCH_N:-300000}
 
 NA=gnxd-$$-a
@@ -39,74 +39,24 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/gannet-xdp.XXXXXX")
 PIDS=()
 
 cleanup() {
-	for p in "${PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
+	kill_pids KILL "${PIDS[@]}"
 	# and whatever else still runs in this run's namespaces
 	for ns in "$NA" "$NB" "$NC"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
+		# shellcheck disable=SC2046  # one PID a word
+		kill_pids KILL $(ip netns pids "$ns" 2>/dev/null)
 	done
-	ip netns del "$NA" 2>/dev/null
-	ip netns del "$NB" 2>/dev/null
-	ip netns del "$NC" 2>/dev/null
+	netns_down "$NA" "$NB" "$NC"
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	local name=$1
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok - $name"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/#   /'
-	done
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok - $1 # SKIP $2"
-}
-
-check() { # NAME CONDITION-STATUS WHY...
-	local name=$1 st=$2
-	shift 2
-	if [ "$st" -eq 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
-}
-
-finish() {
-	echo "1..$n"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
-	skip "xdp tests" "need root and iproute2"
-	finish
-fi
-if ! ip netns add "$NA" 2>/dev/null || ! ip netns add "$NB" 2>/dev/null; then
-	skip "xdp tests" "cannot create network namespaces here"
-	finish
-fi
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then skip_all "xdp tests" "need root and iproute2"; fi
+netns_up "xdp tests" "$NA" "$NB"
 
 inA() { ip netns exec "$NA" "$@"; }
 inB() { ip netns exec "$NB" "$@"; }
 
-for ns in "$NA" "$NB"; do
-	ip -n "$ns" link set lo up
-done
 # a0 <-> b0: the steering tests; a1 <-> b1: four queues each.
 if ! ip link add a0 netns "$NA" type veth peer name b0 netns "$NB" ||
 	! ip link add a1 netns "$NA" numtxqueues 4 numrxqueues 4 type veth \
@@ -185,12 +135,7 @@ listen_bg() {
 	ip netns exec "$NB" "$API" listen "$@" >"$T/$name.out" 2>"$T/$name.err" &
 	LPID=$!
 	PIDS+=("$LPID")
-	for _ in $(seq 200); do
-		grep -qx ready "$T/$name.out" 2>/dev/null && return 0
-		kill -0 "$LPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	wait_for "$LPID" 200 -x ready "$T/$name.out"
 }
 
 # sniff_bg NAME ARGS...: gannet sniff in B in the background, output in
@@ -202,25 +147,11 @@ sniff_bg() {
 	ip netns exec "$NB" "$G" sniff "$@" >"$T/$name.out" 2>"$T/$name.err" &
 	SPID=$!
 	PIDS+=("$SPID")
-	for _ in $(seq 200); do
-		grep -q 'listening on' "$T/$name.err" 2>/dev/null && return 0
-		kill -0 "$SPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	wait_for "$SPID" 200 'listening on' "$T/$name.err"
 }
 
 # stop PID: SIGTERM, then its exit status in $rc (KILL after 5 s: 137).
-stop() {
-	kill -TERM "$1" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1"
-	rc=$?
-}
+stop() { stop_pid TERM "$1"; }
 
 xdp_progs() { # IF: the XDP programs attached to IF, as "name id" lines
 	inB ip -d link show dev "$1" | sed -n 's/.*prog\/xdp id \([0-9]*\) name \([^ ]*\).*/\2 \1/p'
@@ -582,13 +513,7 @@ if ip netns add "$NC"; then
 	ip -n "$NC" link set v0 up
 	ip -n "$NC" link set v1 up
 	timeout 60 ip netns exec "$NC" "$API" api v0 v1 >"$T/api.out" 2>"$T/api.err"
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) n=$((n + 1)); echo "ok - library: ${line#ok - }" ;;
-		"not ok - "*) n=$((n + 1)); failed=$((failed + 1)); echo "not ok - library: ${line#not ok - }" ;;
-		*) echo "$line" ;;
-		esac
-	done <"$T/api.out"
+	pass_through library "$T/api.out"
 fi
 ! grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$T"/*.err
 check "no sanitizer report from xdp_api${SAN[*]:+ (ASan+UBSan)}" $? \
