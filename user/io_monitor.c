@@ -171,46 +171,14 @@ static unsigned ring_take(struct gn_mon *m, struct gn_frame *frames, unsigned ma
 
 /* ---- one interface -------------------------------------------------------- */
 
-static int set_slot(struct port *p, uint32_t slot, int prog_fd, struct gn_error *err)
-{
-	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.jump), &slot, &prog_fd, BPF_ANY))
-		return gn_error_set(err, -errno, 0, "%s: jump map slot %u: %s", p->ifc->name, slot,
-				    strerror(errno));
-	return 0;
-}
-
+/* The tcpdump filter, translated to XDP, in its slot: it tail-calls the
+ * match or skip program. */
 static int load_filter(struct port *p, const struct gn_io_opts *o, struct gn_error *err)
 {
-	struct gn_bpf_filter_opts fo = {
-		.sz = sizeof(fo), .linktype = DLT_EN10MB, .snaplen = o->snaplen,
-		.jump_map_fd = bpf_map__fd(p->skel->maps.jump),
-		.match_slot = GN_MON_SLOT_MATCH, .nomatch_slot = GN_MON_SLOT_NOMATCH,
-		.prog_name = "gn_mon_filter",
-		.xdp_frags = true,   /* as the programs it shares the jump map with */
-	};
-	int fd = -1, rc;
-
-	rc = gn_bpf_filter_load(o->filter, &fo, &fd, err);
-	if (rc)
-		return rc;
-	/* The map holds the program now; our fd can go. */
-	rc = set_slot(p, GN_MON_SLOT_FILTER, fd, err);
-	close(fd);
-	return rc;
-}
-
-/* Frames to other MAC addresses get past the NIC only in promiscuous
- * mode; a deaf packet socket (protocol 0) holds it on while it is open. */
-static int hold_promisc(struct port *p, struct gn_error *err)
-{
-	struct packet_mreq mr = { .mr_ifindex = p->ifc->ifindex, .mr_type = PACKET_MR_PROMISC };
-
-	p->promisc_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (p->promisc_fd < 0 ||
-	    setsockopt(p->promisc_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-		return gn_error_set(err, -errno, 0, "%s: promiscuous mode: %s", p->ifc->name,
-				    strerror(errno));
-	return 0;
+	return gn_xdp_jump_filter(bpf_map__fd(p->skel->maps.jump), p->ifc->name, o->filter,
+				  o->snaplen, GN_MON_SLOT_FILTER, GN_MON_SLOT_MATCH,
+				  GN_MON_SLOT_NOMATCH, "gn_mon_filter",
+				  true /* as the programs it shares the jump map with */, err);
 }
 
 static int open_port(struct gn_mon *m, struct port *p, const struct gn_io_opts *o,
@@ -227,7 +195,8 @@ static int open_port(struct gn_mon *m, struct port *p, const struct gn_io_opts *
 		return gn_error_set(err, -EOPNOTSUPP, 0,
 				    "%s: the monitor backend needs an Ethernet interface (XDP); use "
 				    "--backend afpacket", p->ifc->name);
-	if (o->promisc && (rc = hold_promisc(p, err)))
+	if (o->promisc &&
+	    (rc = gn_xdp_hold_promisc(p->ifc->ifindex, p->ifc->name, &p->promisc_fd, err)))
 		return rc;
 	p->skel = monitor__open();
 	if (!p->skel)
@@ -257,9 +226,11 @@ static int open_port(struct gn_mon *m, struct port *p, const struct gn_io_opts *
 		m->ring_fd = bpf_map__fd(p->skel->maps.ring);
 		m->wake_fd = bpf_map__fd(p->skel->maps.last_wake);
 	}
-	rc = set_slot(p, GN_MON_SLOT_MATCH, bpf_program__fd(p->skel->progs.gn_mon_match), err);
+	rc = gn_xdp_jump_set(bpf_map__fd(p->skel->maps.jump), p->ifc->name, GN_MON_SLOT_MATCH,
+			     bpf_program__fd(p->skel->progs.gn_mon_match), err);
 	if (!rc)
-		rc = set_slot(p, GN_MON_SLOT_NOMATCH, bpf_program__fd(p->skel->progs.gn_mon_skip), err);
+		rc = gn_xdp_jump_set(bpf_map__fd(p->skel->maps.jump), p->ifc->name, GN_MON_SLOT_NOMATCH,
+				     bpf_program__fd(p->skel->progs.gn_mon_skip), err);
 	if (!rc && filter)
 		rc = load_filter(p, o, err);
 	return rc;

@@ -134,32 +134,14 @@ static unsigned rx_queue_count(const struct gn_io_iface *ifc)
 	return n ? n : 1;
 }
 
-static int set_slot(struct port *p, uint32_t slot, int prog_fd, struct gn_error *err)
-{
-	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.jump), &slot, &prog_fd, BPF_ANY))
-		return gn_error_set(err, -errno, 0, "%s: jump map slot %u: %s", p->ifc->name, slot,
-				    strerror(errno));
-	return 0;
-}
-
 /* The tcpdump filter, translated to XDP, in slot 0: it ends with a tail
  * call to slot 1 (take) or 2 (pass). */
 static int load_filter(struct port *p, const struct gn_io_opts *o, struct gn_error *err)
 {
-	struct gn_bpf_filter_opts fo = {
-		.sz = sizeof(fo), .linktype = DLT_EN10MB, .snaplen = o->snaplen,
-		.jump_map_fd = bpf_map__fd(p->skel->maps.jump),
-		.match_slot = GN_SM_SLOT_MATCH, .nomatch_slot = GN_SM_SLOT_NOMATCH,
-		.prog_name = "gn_steer_filter",
-	};
-	int fd = -1, rc;
+	int rc = gn_xdp_jump_filter(bpf_map__fd(p->skel->maps.jump), p->ifc->name, o->filter,
+				    o->snaplen, GN_SM_SLOT_FILTER, GN_SM_SLOT_MATCH,
+				    GN_SM_SLOT_NOMATCH, "gn_steer_filter", false, err);
 
-	rc = gn_bpf_filter_load(o->filter, &fo, &fd, err);
-	if (rc)
-		return rc;
-	/* The map holds the program now; our fd can go. */
-	rc = set_slot(p, GN_SM_SLOT_FILTER, fd, err);
-	close(fd);
 	if (!rc)
 		p->filter = true;
 	return rc;
@@ -211,24 +193,12 @@ static int open_program(struct port *p, const struct gn_io_opts *o, struct gn_er
 	rc = gn_xdp_attach(&p->at, p->skel->obj, "gn_steer", p->ifc->name, p->ifc->ifindex,
 			   o->xdp_mode, err);
 	if (!rc)
-		rc = set_slot(p, GN_SM_SLOT_MATCH, bpf_program__fd(p->skel->progs.gn_steer_match), err);
+		rc = gn_xdp_jump_set(bpf_map__fd(p->skel->maps.jump), p->ifc->name, GN_SM_SLOT_MATCH,
+				     bpf_program__fd(p->skel->progs.gn_steer_match), err);
 	if (!rc)
-		rc = set_slot(p, GN_SM_SLOT_NOMATCH, bpf_program__fd(p->skel->progs.gn_steer_pass), err);
+		rc = gn_xdp_jump_set(bpf_map__fd(p->skel->maps.jump), p->ifc->name, GN_SM_SLOT_NOMATCH,
+				     bpf_program__fd(p->skel->progs.gn_steer_pass), err);
 	return rc;
-}
-
-/* Frames to other MAC addresses get past the NIC only in promiscuous
- * mode; a deaf packet socket (protocol 0) holds it on while it is open. */
-static int hold_promisc(struct port *p, struct gn_error *err)
-{
-	struct packet_mreq mr = { .mr_ifindex = p->ifc->ifindex, .mr_type = PACKET_MR_PROMISC };
-
-	p->promisc_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (p->promisc_fd < 0 ||
-	    setsockopt(p->promisc_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-		return gn_error_set(err, -errno, 0, "%s: promiscuous mode: %s", p->ifc->name,
-				    strerror(errno));
-	return 0;
 }
 
 static int open_port(struct port *p, const struct gn_io_opts *o, struct gn_error *err)
@@ -238,7 +208,8 @@ static int open_port(struct port *p, const struct gn_io_opts *o, struct gn_error
 	int rc = 0;
 
 	p->promisc_fd = -1;
-	if (o->promisc && (rc = hold_promisc(p, err)))
+	if (o->promisc &&
+	    (rc = gn_xdp_hold_promisc(p->ifc->ifindex, p->ifc->name, &p->promisc_fd, err)))
 		return rc;
 
 	if (p->ifc->linktype != DLT_EN10MB)

@@ -32,6 +32,11 @@
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 
+#include <linux/if_packet.h>
+#include <pcap/dlt.h>
+#include <sys/socket.h>
+
+#include "bpf_filter.h"
 #include "xdp_attach.h"
 
 #define BPFFS_DIR "/sys/fs/bpf"
@@ -385,4 +390,46 @@ void gn_xdp_detach(struct gn_xdp_attach *a)
 	quiet_end(&q);
 	xdp_program__close(a->xprog);
 	a->xprog = NULL;
+}
+
+/* ---- what the steer and monitor programs set up alike ---------------------- */
+
+int gn_xdp_jump_set(int jump_fd, const char *ifname, uint32_t slot, int prog_fd,
+		    struct gn_error *err)
+{
+	if (bpf_map_update_elem(jump_fd, &slot, &prog_fd, BPF_ANY))
+		return gn_error_set(err, -errno, 0, "%s: jump map slot %u: %s", ifname, slot,
+				    strerror(errno));
+	return 0;
+}
+
+int gn_xdp_jump_filter(int jump_fd, const char *ifname, const char *filter, unsigned snaplen,
+		       uint32_t filter_slot, uint32_t match_slot, uint32_t nomatch_slot,
+		       const char *prog_name, bool frags, struct gn_error *err)
+{
+	struct gn_bpf_filter_opts fo = {
+		.sz = sizeof(fo), .linktype = DLT_EN10MB, .snaplen = snaplen,
+		.jump_map_fd = jump_fd, .match_slot = match_slot, .nomatch_slot = nomatch_slot,
+		.prog_name = prog_name, .xdp_frags = frags,
+	};
+	int fd = -1, rc;
+
+	rc = gn_bpf_filter_load(filter, &fo, &fd, err);
+	if (rc)
+		return rc;
+	/* The map holds the program now; our fd can go. */
+	rc = gn_xdp_jump_set(jump_fd, ifname, filter_slot, fd, err);
+	close(fd);
+	return rc;
+}
+
+int gn_xdp_hold_promisc(int ifindex, const char *ifname, int *fd, struct gn_error *err)
+{
+	struct packet_mreq mr = { .mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC };
+
+	*fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || setsockopt(*fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+		return gn_error_set(err, -errno, 0, "%s: promiscuous mode: %s", ifname,
+				    strerror(errno));
+	return 0;
 }

@@ -43,4 +43,19 @@ int gn_xdp_attach(struct gn_xdp_attach *a, struct bpf_object *obj, const char *p
 /* Remove the program from the interface (nothing if it is not attached). */
 void gn_xdp_detach(struct gn_xdp_attach *a);
 
+/* Put prog_fd into slot of a PROG_ARRAY (the programs an XDP program
+ * tail-calls); err names ifname. */
+int gn_xdp_jump_set(int jump_fd, const char *ifname, uint32_t slot, int prog_fd,
+		    struct gn_error *err);
+/* The tcpdump filter translated to XDP (bpf_filter.h) into filter_slot of
+ * the jump map, ending with tail calls to match_slot or nomatch_slot.
+ * frags: as the programs sharing the map (the kernel wants them alike). */
+int gn_xdp_jump_filter(int jump_fd, const char *ifname, const char *filter, unsigned snaplen,
+		       uint32_t filter_slot, uint32_t match_slot, uint32_t nomatch_slot,
+		       const char *prog_name, bool frags, struct gn_error *err);
+/* Frames to other MAC addresses get past the NIC only in promiscuous mode:
+ * a deaf packet socket (protocol 0), returned in *fd, holds it on while it
+ * is open. */
+int gn_xdp_hold_promisc(int ifindex, const char *ifname, int *fd, struct gn_error *err);
+
 #endif

@@ -147,3 +147,4 @@ else not_ok "srp on an unknown interface: one clear error, exit 1" "rc=$rc" "$(c
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "bad timeout" "$T/bad"; then ok "srp with a bad timeout: usage error, exit 2"
 else not_ok "srp with a bad timeout: usage error, exit 2" "rc=$rc" "$(cat "$T/bad")"; fi
+exit "$failed"
