@@ -449,8 +449,10 @@ err_case "an MTU too large for AF_XDP frames: clear error" 1 \
 ip -n "$NB" link set b0 mtu 1500
 err_case "a queue the interface does not have: clear error" 2 \
 	"gannet: b0: no queue 3 (it has 1 receive queue)" sniff --backend xdp -i b0 -Q 3
-err_case "--xdp-mode without --backend xdp: usage error" 2 "go with --backend xdp" \
-	sniff --xdp-mode native -i b0
+err_case "--xdp-mode with the afpacket backend: usage error" 2 \
+	"goes with --backend xdp or monitor" sniff --xdp-mode native -i b0
+err_case "-Q with the monitor backend: usage error" 2 "Q goes with --backend xdp" \
+	sniff --backend monitor -Q 0 -i b0
 if inB ip link set dev b0 xdp obj "$B/bpf/xdp_count.bpf.o" sec xdp 2>"$T/ipxdp.err"; then
 	inB "$G" sniff --backend xdp -i b0 >"$T/e.out" 2>"$T/e.err"
 	erc=$?

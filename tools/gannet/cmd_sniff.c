@@ -233,6 +233,22 @@ static int xdp_setup(struct gn_io *io, const struct sniff *s, const struct gn_io
 	return 0;
 }
 
+/* --backend monitor: how each interface got its program. */
+static void monitor_setup(struct gn_io *io, const struct sniff *s)
+{
+	struct gn_io_xdp_info xi;
+
+	for (unsigned i = 0; i < s->nifs && !gn_io_monitor_info(io, i, &xi); i++) {
+		fprintf(stderr, "gannet: %s: monitor XDP program in %s mode, %s%s%s%s\n",
+			s->ifs[i].name, xi.native ? "native" : "generic",
+			xi.dispatcher ? "under libxdp's dispatcher" : "attached directly",
+			xi.dispatcher ? "" : " (", xi.why_direct, xi.dispatcher ? "" : ")");
+		if (xi.replaced_id)
+			fprintf(stderr, "gannet: %s: replaced XDP program %u, left by a run that was killed\n",
+				s->ifs[i].name, xi.replaced_id);
+	}
+}
+
 static int sniff_live(struct sniff *s, struct gn_io_opts *o, uint64_t count, uint64_t timeout_ms)
 {
 	struct gn_sniff_opts so = {
@@ -266,6 +282,8 @@ static int sniff_live(struct sniff *s, struct gn_io_opts *o, uint64_t count, uin
 			return GN_EXIT_FAIL;
 		}
 	}
+	if (!strcmp(s->backend, "monitor"))
+		monitor_setup(io, s);
 	if ((!strcmp(s->backend, "xdp") && (status = xdp_setup(io, s, o))) ||
 	    (s->wpath && open_writer(s, s->ifs[0].linktype))) {
 		gn_io_close(io);
@@ -360,7 +378,7 @@ int gn_cmd_sniff(int argc, char **argv)
 	struct gn_io_opts o = { .sz = sizeof(o), .rx = true, .outgoing = true,
 				.snaplen = SNIFF_SNAPLEN };
 	char dflt[IF_NAMESIZE];
-	bool fmt_given = false, no_store = false, xdp_opt = false;
+	bool fmt_given = false, no_store = false, mode_opt = false, queue_opt = false;
 	unsigned queue;
 	uint64_t count = 0, timeout_ms = 0, v;
 	char *filter = NULL;
@@ -414,7 +432,7 @@ int gn_cmd_sniff(int argc, char **argv)
 			if (!parse_xdp_mode(optarg, &o.xdp_mode))
 				return gn_cli_usage_error(cmd, "%s: unknown XDP mode '%s' (native, generic "
 							  "or auto)", cmd, optarg);
-			xdp_opt = true;
+			mode_opt = true;
 			break;
 		case 'Q':
 			if (!gn_cli_parse_u64(optarg, &v) || v > 65535)
@@ -422,7 +440,7 @@ int gn_cmd_sniff(int argc, char **argv)
 			queue = (unsigned)v;
 			o.queues = &queue;
 			o.nqueues = 1;
-			xdp_opt = true;
+			queue_opt = true;
 			break;
 		case 'h':
 			gn_cli_help(cmd, stdout);
@@ -436,8 +454,11 @@ int gn_cmd_sniff(int argc, char **argv)
 					  cmd);
 	if (rpath && o.nifaces)
 		return gn_cli_usage_error(cmd, "%s: -r reads a file: no interface (-i) with it", cmd);
-	if (xdp_opt && strcmp(s.backend, "xdp"))
-		return gn_cli_usage_error(cmd, "%s: --xdp-mode and -Q go with --backend xdp", cmd);
+	if (queue_opt && strcmp(s.backend, "xdp"))
+		return gn_cli_usage_error(cmd, "%s: -Q goes with --backend xdp", cmd);
+	if (mode_opt && !strcmp(s.backend, "afpacket"))
+		return gn_cli_usage_error(cmd, "%s: --xdp-mode goes with --backend xdp or monitor",
+					  cmd);
 	if (rpath && strcmp(s.backend, "afpacket"))
 		return gn_cli_usage_error(cmd, "%s: -r reads a file: no --backend with it", cmd);
 	/* As tcpdump: with -w the packets go to the file, not the screen,

@@ -186,8 +186,8 @@ static const struct gn_cli_help_text helps[] = {
 		   "                     reach the kernel's stack; received packets only\n"
 		   "                     or monitor: an XDP program copies FILTER's packets\n"
 		   "                     into a ring buffer and passes every one on\n"
-		   "      --xdp-mode M   native (in the driver), generic, or auto (native\n"
-		   "                     where the driver has it; the default)\n"
+		   "      --xdp-mode M   xdp, monitor: native (in the driver), generic, or\n"
+		   "                     auto (native where the driver has it; the default)\n"
 		   "  -Q, --queue Q      xdp: only receive queue Q (default: every queue)\n"
 		   "  -h, --help         this help\n", fmt_help },
 	{ "send", "Usage: gannet send [-i IF] [-c N | --loop] [--inter S | --rate PPS]\n"
