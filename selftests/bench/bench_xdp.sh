@@ -174,3 +174,15 @@ if inB ip link set dev b0 xdpdrv obj "$build/bpf/xdp_drop.bpf.o" sec xdp 2>/dev/
 else
 	echo "cannot attach XDP_DROP: not measured"
 fi
+
+echo
+echo "SYN scan of B's 65,535 ports, answered by B's TCP stack (RST for closed ports)"
+for be in afpacket xdp; do
+	t0=$(now)
+	out=$(inA "$GANNET" sr -v --backend $be --timeout 1 \
+		"IP(dst='$NET.2')/TCP(dport=(1,65535),flags='S')" 2>&1 >/dev/null)
+	t1=$(now)
+	printf '%-10s %s; %s; %.2f s in all\n' "$be" \
+		"$(grep 'probes/s' <<<"$out" | sed 's/^sr: //')" \
+		"$(grep -o '[0-9]* answered' <<<"$out")" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+done
