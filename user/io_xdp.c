@@ -356,6 +356,32 @@ static unsigned take_all(struct gn_xdp *x, struct gn_frame *frames, unsigned max
 /* A device that goes away unbinds its AF_XDP sockets with an error
  * (ENETDOWN) but without waking poll (an unbound socket polls as nothing):
  * the error is looked for when a wait ends with nothing. */
+/* An AF_XDP socket says nothing when its interface is taken down (the
+ * frames just stop): whether each interface is still there and up is
+ * asked here, at every quiet poll, as afpacket's sockets would report. */
+static int check_ifaces(struct gn_xdp *x, struct gn_error *err)
+{
+	int sock = -1, rc = 0;
+
+	for (unsigned i = 0; i < x->nports && !rc; i++) {
+		const struct gn_io_iface *ifc = x->ports[i].ifc;
+		char name[IF_NAMESIZE];
+		struct ifreq ifr;
+
+		if (!if_indextoname((unsigned)ifc->ifindex, name))
+			return gn_error_set(err, -ENODEV, 0, "%s: interface went away", ifc->name);
+		if (sock < 0)
+			sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+		if (sock >= 0 && !ioctl(sock, SIOCGIFFLAGS, &ifr) && !(ifr.ifr_flags & IFF_UP))
+			rc = gn_error_set(err, -ENETDOWN, 0, "%s: interface went down", ifc->name);
+	}
+	if (sock >= 0)
+		close(sock);
+	return rc;
+}
+
 static int check_sockets(struct gn_xdp *x, struct gn_error *err)
 {
 	for (unsigned i = 0; i < x->npfds; i++) {
@@ -364,7 +390,7 @@ static int check_sockets(struct gn_xdp *x, struct gn_error *err)
 		if (e)
 			return gn_xsk_error(x->pfd_sock[i], e, err);
 	}
-	return 0;
+	return check_ifaces(x, err);
 }
 
 int gn_xdp_recv(struct gn_xdp *x, struct gn_frame *frames, unsigned max, int timeout_ms,

@@ -507,6 +507,22 @@ else
 	not_ok "an interface deleted during sniff --backend xdp" "$(cat "$T/del.err" 2>/dev/null)"
 fi
 
+# ... or is taken down: the same, "went down" (AF_XDP itself says nothing).
+if ip link add e0 netns "$NA" type veth peer name f0 netns "$NB" && ip -n "$NA" link set e0 up &&
+	ip -n "$NB" link set f0 up && sniff_bg down --backend xdp -i f0; then
+	t0=$(date +%s%N)
+	ip -n "$NB" link set f0 down
+	wait "$SPID"
+	drc=$?
+	el=$((($(date +%s%N) - t0) / 1000000))
+	[ "$drc" -eq 1 ] && grep -qx 'gannet: f0: interface went down' "$T/down.err" && [ "$el" -lt 3000 ]
+	check "an interface taken down during sniff --backend xdp: clear error, exit 1, no hang" $? \
+		"exit $drc after $el ms" "$(cat "$T/down.err")"
+	ip -n "$NA" link del e0 2>/dev/null
+else
+	not_ok "an interface taken down during sniff --backend xdp" "$(cat "$T/down.err" 2>/dev/null)"
+fi
+
 # ---- the library API in a namespace of its own -----------------------------------
 
 if ip netns add "$NC"; then
