@@ -477,10 +477,6 @@ int gn_io_monitor_info(struct gn_io *io, unsigned i, struct gn_io_xdp_info *out)
 	if (i >= m->nports)
 		return -ENOENT;
 	p = &m->ports[i];
-	out->native = p->at.native;
-	out->dispatcher = p->at.dispatcher;
-	out->prog_id = p->at.prog_id;
-	out->replaced_id = p->at.replaced_id;
-	snprintf(out->why_direct, sizeof(out->why_direct), "%s", p->at.why_direct);
+	gn_xdp_attach_info(&p->at, out);
 	return 0;
 }

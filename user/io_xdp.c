@@ -561,14 +561,10 @@ int gn_io_xdp_info(struct gn_io *io, unsigned i, struct gn_io_xdp_info *out)
 	if (i >= x->nports)
 		return -ENOENT;
 	p = &x->ports[i];
-	out->native = p->at.native;
-	out->dispatcher = p->at.dispatcher;
+	gn_xdp_attach_info(&p->at, out);
 	out->zero_copy = p->nsocks && p->socks[0].zero_copy;
 	out->busy_poll = x->busy_poll;
 	out->nqueues = p->nsocks;
 	out->queues_total = p->queues_total;
-	out->prog_id = p->at.prog_id;
-	out->replaced_id = p->at.replaced_id;
-	snprintf(out->why_direct, sizeof(out->why_direct), "%s", p->at.why_direct);
 	return 0;
 }

@@ -28,14 +28,6 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 struct run {
 	struct gn_io *io;
 	const struct gn_sr_opts *o;
@@ -168,7 +160,7 @@ static int round_trip(struct run *r, const size_t *which, size_t n)
 	int64_t inter_ns = (int64_t)(r->o->inter * 1e9);
 	int64_t timeout_ns = (int64_t)((r->o->timeout > 0 ? r->o->timeout : 2.0) * 1e9);
 	unsigned batch_max = inter_ns > 0 ? 1 : SEND_BATCH;
-	int64_t next = mono_ns(), deadline;
+	int64_t next = gn_monotonic_ns(), deadline;
 	int rc;
 
 	for (size_t k = 0; k < n && !stopped(r);) {
@@ -178,7 +170,7 @@ static int round_trip(struct run *r, const size_t *which, size_t n)
 
 		if (inter_ns > 0) {
 			/* pace on absolute deadlines so delays do not add up */
-			int64_t wait = next - mono_ns();
+			int64_t wait = next - gn_monotonic_ns();
 
 			while (wait > 0 && !stopped(r)) {
 				rc = receive(r, (int)(wait / 1000000));
@@ -186,7 +178,7 @@ static int round_trip(struct run *r, const size_t *which, size_t n)
 					return rc;
 				if (rc == 0 && wait < 1000000)
 					break;
-				wait = next - mono_ns();
+				wait = next - gn_monotonic_ns();
 			}
 			next += inter_ns;
 		}
@@ -209,9 +201,9 @@ static int round_trip(struct run *r, const size_t *which, size_t n)
 				return rc;
 		} while (rc == RX_BURST);
 	}
-	deadline = mono_ns() + timeout_ns;
+	deadline = gn_monotonic_ns() + timeout_ns;
 	while (!stopped(r) && !all_answered(r)) {
-		int64_t left = deadline - mono_ns();
+		int64_t left = deadline - gn_monotonic_ns();
 
 		if (left <= 0)
 			break;

@@ -433,3 +433,12 @@ int gn_xdp_hold_promisc(int ifindex, const char *ifname, int *fd, struct gn_erro
 				    strerror(errno));
 	return 0;
 }
+
+void gn_xdp_attach_info(const struct gn_xdp_attach *a, struct gn_io_xdp_info *out)
+{
+	out->native = a->native;
+	out->dispatcher = a->dispatcher;
+	out->prog_id = a->prog_id;
+	out->replaced_id = a->replaced_id;
+	snprintf(out->why_direct, sizeof(out->why_direct), "%s", a->why_direct);
+}

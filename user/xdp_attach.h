@@ -40,6 +40,9 @@ void gn_xdp_owner_self(struct gn_sm_owner *o);
  * libxdp's dispatcher) is an error saying who has the interface. */
 int gn_xdp_attach(struct gn_xdp_attach *a, struct bpf_object *obj, const char *prog_name,
 		  const char *ifname, int ifindex, enum gn_xdp_mode mode, struct gn_error *err);
+/* How a was attached, into the fields of out that say so (native,
+ * dispatcher, prog_id, replaced_id, why_direct); the others are left. */
+void gn_xdp_attach_info(const struct gn_xdp_attach *a, struct gn_io_xdp_info *out);
 /* Remove the program from the interface (nothing if it is not attached). */
 void gn_xdp_detach(struct gn_xdp_attach *a);
 

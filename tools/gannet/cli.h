@@ -61,6 +61,8 @@ int gn_cli_default_iface(char *buf, size_t n);
 int gn_cli_open_one(const char *iface, struct gn_io_opts *o, struct gn_io **io);
 /* A number > 0, fractions allowed (seconds, packets/s); false if s is not one. */
 bool gn_cli_parse_positive(const char *s, double *out);
+/* A decimal integer within +-1,000,000 (retry counts); -EINVAL otherwise. */
+int gn_cli_parse_int(const char *s, int *out);
 
 /* ---- probe.c: what the probing tools share (arping, ping, dhcp-probe, ...) */
 

@@ -36,19 +36,6 @@ struct job {
 	char *targets;    /* the pdst value, in the expression language */
 };
 
-static int parse_int(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < -1000000 || v > 1000000)
-		return -EINVAL;
-	*out = (int)v;
-	return 0;
-}
-
 /* One NET word: an IPv4 address, a network A.B.C.D/N, or a host name
  * (resolved here, so that an unknown name is one clear error).  Appended
  * to sb as a quoted string of the expression language. */
@@ -118,7 +105,7 @@ static int parse_args(struct job *j, int argc, char **argv)
 							  optarg);
 			break;
 		case OPT_RETRY:
-			if (parse_int(optarg, &j->so.retry) || j->so.retry < 0)
+			if (gn_cli_parse_int(optarg, &j->so.retry) || j->so.retry < 0)
 				return gn_cli_usage_error(CMD, CMD ": bad retry '%s' (an integer >= 0)",
 							  optarg);
 			break;
@@ -418,14 +405,6 @@ static void print_json(const char *iface, const struct host *hosts, size_t n, si
 	gn_sb_printf(&gn_out, "],\"up\":%zu,\"seconds\":%.3f}\n", up, secs);
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Probe every address of tmpl out of iface, a batch at a time. */
 static int sweep(const struct job *j, struct gn_netdb *db, const struct gn_packet *tmpl,
 		 struct hosts *hs, size_t *probed)
@@ -527,11 +506,11 @@ int gn_cmd_arping(int argc, char **argv)
 	if (status)
 		goto out;
 	gn_cli_catch_stop();
-	start = mono_ns();
+	start = gn_monotonic_ns();
 	status = sweep(&j, db, tmpl, &hs, &probed);
 	if (status)
 		goto out;
-	secs = (double)(mono_ns() - start) / 1e9;
+	secs = (double)(gn_monotonic_ns() - start) / 1e9;
 	sort_unique(&hs);
 	if (j.json)
 		print_json(j.iface, hs.v, hs.n, probed, secs);

@@ -508,14 +508,6 @@ static void print_stats(const struct job *j, const struct stats *st)
 
 /* ---- the loop --------------------------------------------------------------------- */
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static int64_t real_ns(void)
 {
 	struct timespec ts;
@@ -527,7 +519,7 @@ static int64_t real_ns(void)
 /* Sleep until the monotonic time t (or a signal). */
 static void sleep_until(int64_t t)
 {
-	int64_t left = t - mono_ns();
+	int64_t left = t - gn_monotonic_ns();
 
 	if (left > 0 && !gn_cli_stop) {
 		struct timespec ts = { left / 1000000000, left % 1000000000 };
@@ -574,7 +566,7 @@ static int run(const struct job *j, int family, struct gn_io *io, struct gn_pack
 	       struct stats *st)
 {
 	struct gn_sr_opts so = { .sz = sizeof(so), .stop_when_done = true, .stop = &gn_cli_stop };
-	int64_t start = mono_ns(), interval_ns = (int64_t)(j->interval * 1e9);
+	int64_t start = gn_monotonic_ns(), interval_ns = (int64_t)(j->interval * 1e9);
 	bool v6 = family == AF_INET6;
 
 	for (uint64_t seq = 1; !gn_cli_stop && (!j->count || seq <= j->count); seq++) {
@@ -601,7 +593,7 @@ static int run(const struct job *j, int family, struct gn_io *io, struct gn_pack
 			if (so.timeout > j->wait)
 				so.timeout = j->wait;
 		} else {
-			so.timeout = (double)(due + interval_ns - mono_ns()) / 1e9;
+			so.timeout = (double)(due + interval_ns - gn_monotonic_ns()) / 1e9;
 			if (so.timeout < 0.001)
 				so.timeout = 0.001;
 		}

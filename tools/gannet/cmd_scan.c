@@ -705,14 +705,6 @@ static int parse_args(struct job *j, int argc, char **argv)
 	return parse_ports(j, j->ports_spec ? j->ports_spec : "1-1024");
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void job_free(struct job *j)
 {
 	for (size_t i = 0; i < j->nreasons; i++)
@@ -793,7 +785,7 @@ int gn_cmd_scan(int argc, char **argv)
 	struct job j = { .cmd = argv[0], .backend = "auto" };
 	struct totals t = { 0 };
 	struct gn_packet *svc = NULL;
-	double start = mono_s();
+	double start = (double)gn_monotonic_ns() / 1e9;
 	uint32_t rnd[2] = { 0, 0 };
 	size_t total;
 	int rc, status;
@@ -833,7 +825,7 @@ int gn_cmd_scan(int argc, char **argv)
 		status = GN_EXIT_FAIL;  /* nothing could be sent: said above */
 	if (status)
 		goto out;
-	t.elapsed = mono_s() - start;
+	t.elapsed = (double)gn_monotonic_ns() / 1e9 - start;
 	if (j.table)
 		status = print_tables(&j, &t);
 	else if (j.json)

@@ -15,17 +15,6 @@
 
 #include "cli.h"
 
-static int parse_int(const char *s, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (end == s || *end || v < -1000000 || v > 1000000)
-		return -EINVAL;
-	*out = (int)v;
-	return 0;
-}
-
 /* What one invocation asked for. */
 struct job {
 	const char *cmd;
@@ -148,14 +137,6 @@ static void print_group(const char *tag, size_t n, const struct gn_sr_result *re
 	}
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Scapy's srloop: the set again and again, "RECV n:" with the answers and
  * "fail n:" with the probes left unanswered each round, the hit rate at
  * the end. */
@@ -201,7 +182,7 @@ static int run_loop(struct job *j, struct gn_netdb *db, const struct gn_cli_prob
 	for (uint64_t round = 0; !gn_cli_stop && (!j->count || round < j->count); round++) {
 		struct gn_sr_result res = { 0 };
 		struct gn_error err = { 0 };
-		int64_t start = mono_ns(), left;
+		int64_t start = gn_monotonic_ns(), left;
 		int rc;
 
 		if (round && refresh(j, db, orig, ps, io)) {
@@ -230,7 +211,7 @@ static int run_loop(struct job *j, struct gn_netdb *db, const struct gn_cli_prob
 		gn_sr_result_free(&res);
 		if (j->count && round + 1 == j->count)
 			break;
-		left = start + (int64_t)(j->loop_inter * 1e9) - mono_ns();
+		left = start + (int64_t)(j->loop_inter * 1e9) - gn_monotonic_ns();
 		if (left > 0 && !gn_cli_stop) {
 			struct timespec ts = { left / 1000000000, left % 1000000000 };
 
@@ -286,7 +267,7 @@ static int parse_args(struct job *j, int argc, char **argv)
 							  cmd, optarg);
 			break;
 		case OPT_RETRY:
-			if (parse_int(optarg, &j->so.retry))
+			if (gn_cli_parse_int(optarg, &j->so.retry))
 				return gn_cli_usage_error(cmd, "%s: bad retry '%s' (an integer)", cmd,
 							  optarg);
 			break;

@@ -47,6 +47,19 @@ bool gn_cli_parse_positive(const char *s, double *out)
 	return true;
 }
 
+int gn_cli_parse_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < -1000000 || v > 1000000)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
 /* /proc/net/route: "Iface Destination Gateway Flags RefCnt Use Metric Mask ..."
  * in hex; the default route is destination 0 with mask 0. */
 int gn_cli_default_iface(char *buf, size_t n)
