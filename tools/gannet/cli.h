@@ -70,6 +70,21 @@ int gn_cli_parse_int(const char *s, int *out);
  * interface" (or down, no carrier) otherwise.  Returns an exit status. */
 int gn_cli_iface_check(const char *cmd, const struct gn_netdb *db, const char *name,
 		       const struct gn_iface **out);
+/* The resolver's complaints (gn_resolver_opts.on_error / on_warning, ctx a
+ * struct gn_cli_fill_report), one line per reason: "CMD: probe 3 not sent:
+ * WHY" (numbered) or "CMD: not sent: WHY", then "... and N more probes for
+ * the same reason" once the reason changes or gn_cli_fill_flush is called. */
+struct gn_cli_fill_report {
+	const char *cmd;
+	const char *noun;        /* "probe", "packet" */
+	bool numbered;           /* name the packet by its place */
+	char last[GN_ERRMSG_MAX];
+	uint64_t repeats;
+	uint64_t failed;         /* on_error calls: packets not sent */
+};
+void gn_cli_fill_on_error(void *ctx, size_t index, const struct gn_error *e);
+void gn_cli_fill_on_warning(void *ctx, size_t index, const struct gn_error *e);
+void gn_cli_fill_flush(struct gn_cli_fill_report *fr);
 /* Fill the probes v[0..*n) for sending (gannet/resolve.h), out of iface when
  * given, else as routed; flags: GN_FILL_ADD_L2 for layer-3 probes.  Probes
  * that cannot be filled are freed, dropped from v (*n shrinks) and

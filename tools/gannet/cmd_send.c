@@ -60,8 +60,7 @@ struct sender {
 	unsigned fill_flags;        /* GN_FILL_ADD_L2 for send */
 	struct gn_packet *chunk[CHUNK];
 	size_t nchunk;
-	char last_err[GN_ERRMSG_MAX];
-	uint64_t repeats, not_sent;
+	struct gn_cli_fill_report report;  /* what could not be filled, told once a reason */
 	struct gn_cli_routes routes;  /* -v: the ways told already */
 	struct gn_error err;        /* zeroed once: per packet it would cost more
 				     * than the rest of queue() */
@@ -276,47 +275,6 @@ static bool have_iface(struct sender *s, int ifindex)
 
 /* ---- filling ---------------------------------------------------------------------- */
 
-static void flush_repeats(struct sender *s)
-{
-	if (s->repeats)
-		gn_cli_err("%s: ... and %llu more packet%s for the same reason", s->cmd,
-			   (unsigned long long)s->repeats, s->repeats == 1 ? "" : "s");
-	s->repeats = 0;
-}
-
-/* One line per reason, not one per packet. */
-static void on_fill_error(void *ctx, size_t index, const struct gn_error *e)
-{
-	struct sender *s = ctx;
-
-	(void)index;
-	s->not_sent++;
-	if (!strcmp(s->last_err, e->msg)) {
-		s->repeats++;
-		return;
-	}
-	flush_repeats(s);
-	gn_cli_err("%s: not sent: %s", s->cmd, e->msg);
-	snprintf(s->last_err, sizeof(s->last_err), "%s", e->msg);
-}
-
-/* sendp: Scapy's broadcast for a silent next hop, said once per reason. */
-static void on_fill_warning(void *ctx, size_t index, const struct gn_error *e)
-{
-	struct sender *s = ctx;
-
-	(void)index;
-	if (gn_cli_verbosity < 0)
-		return;
-	if (!strcmp(s->last_err, e->msg)) {
-		s->repeats++;
-		return;
-	}
-	flush_repeats(s);
-	gn_cli_err("%s: warning: %s", s->cmd, e->msg);
-	snprintf(s->last_err, sizeof(s->last_err), "%s", e->msg);
-}
-
 /* Fill, build and queue the packets of the chunk.  false: stop. */
 static bool send_chunk(struct sender *s, struct cache *c)
 {
@@ -476,8 +434,8 @@ enum { OPT_LOOP = 256, OPT_INTER, OPT_RATE, OPT_TX_MODE, OPT_QDISC_BYPASS, OPT_B
 static int setup_fill(struct sender *s, const char *iface)
 {
 	struct gn_resolver_opts ro = { .sz = sizeof(ro), .iface = iface, .retry = -1,
-				       .stop = &gn_cli_stop, .on_error = on_fill_error,
-				       .ctx = s, .on_warning = on_fill_warning,
+				       .stop = &gn_cli_stop, .on_error = gn_cli_fill_on_error,
+				       .ctx = &s->report, .on_warning = gn_cli_fill_on_warning,
 				       .broadcast_unresolved = !(s->fill_flags & GN_FILL_ADD_L2) };
 	struct gn_error err = { 0 };
 	int rc = gn_netdb_open(NULL, &s->db, &err);
@@ -517,7 +475,8 @@ static int run_send(int argc, char **argv, bool layer3)
 	};
 	const char *cmd = argv[0], *iface = NULL;
 	struct sender s = { .cmd = cmd, .status = GN_EXIT_OK, .backend = "afpacket",
-			    .fill_flags = layer3 ? GN_FILL_ADD_L2 : 0 };
+			    .fill_flags = layer3 ? GN_FILL_ADD_L2 : 0,
+			    .report = { .cmd = cmd, .noun = "packet" } };
 	struct gn_sender_stats st;
 	struct gn_error err = { 0 };
 	struct cache c = { 0 };
@@ -651,7 +610,7 @@ static int run_send(int argc, char **argv, bool layer3)
 				break;
 		}
 	}
-	flush_repeats(&s);
+	gn_cli_fill_flush(&s.report);
 	if (s.tx && s.status == GN_EXIT_OK && !gn_cli_stop) {
 		int rc = gn_sender_flush(s.tx, &err);
 
@@ -669,7 +628,7 @@ static int run_send(int argc, char **argv, bool layer3)
 						  (s.tx ? gn_sender_sent(s.tx) : 0)));
 	status = s.status;
 	/* packets that could not be filled were reported: the run failed in part */
-	if (!status && s.not_sent)
+	if (!status && s.report.failed)
 		status = GN_EXIT_FAIL;
 	/* Ctrl-C is how --loop ends; anything else it cut short says so. */
 	if (!status && gn_cli_stop && !loop)

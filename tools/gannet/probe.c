@@ -40,58 +40,62 @@ int gn_cli_iface_check(const char *cmd, const struct gn_netdb *db, const char *n
 
 /* ---- filling ---------------------------------------------------------------- */
 
-struct fill_report {
-	const char *cmd;
-	char last[GN_ERRMSG_MAX];
-	size_t repeats;
-};
-
-static void flush_repeats(struct fill_report *fr)
+void gn_cli_fill_flush(struct gn_cli_fill_report *fr)
 {
 	if (fr->repeats)
-		gn_cli_err("%s: ... and %zu more probe%s for the same reason", fr->cmd,
-			   fr->repeats, fr->repeats == 1 ? "" : "s");
+		gn_cli_err("%s: ... and %llu more %s%s for the same reason", fr->cmd,
+			   (unsigned long long)fr->repeats, fr->noun, fr->repeats == 1 ? "" : "s");
 	fr->repeats = 0;
 }
 
-/* One line per reason, not one per probe: a sweep where most next hops
- * are silent would say the same thing hundreds of times. */
-static void on_fill_error(void *ctx, size_t index, const struct gn_error *e)
+/* Whether e says what the line before said; if not, that line's repeats
+ * are told and e becomes the line to compare with. */
+static bool repeated(struct gn_cli_fill_report *fr, const struct gn_error *e)
 {
-	struct fill_report *fr = ctx;
-
 	if (!strcmp(fr->last, e->msg)) {
 		fr->repeats++;
-		return;
+		return true;
 	}
-	flush_repeats(fr);
-	gn_cli_err("%s: probe %zu not sent: %s", fr->cmd, index + 1, e->msg);
+	gn_cli_fill_flush(fr);
 	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
+	return false;
+}
+
+/* One line per reason, not one per packet: a sweep where most next hops
+ * are silent would say the same thing hundreds of times. */
+void gn_cli_fill_on_error(void *ctx, size_t index, const struct gn_error *e)
+{
+	struct gn_cli_fill_report *fr = ctx;
+
+	fr->failed++;
+	if (repeated(fr, e))
+		return;
+	if (fr->numbered)
+		gn_cli_err("%s: %s %zu not sent: %s", fr->cmd, fr->noun, index + 1, e->msg);
+	else
+		gn_cli_err("%s: not sent: %s", fr->cmd, e->msg);
 }
 
 /* Layer 2: Scapy's broadcast for a silent next hop, said once per reason. */
-static void on_fill_warning(void *ctx, size_t index, const struct gn_error *e)
+void gn_cli_fill_on_warning(void *ctx, size_t index, const struct gn_error *e)
 {
-	struct fill_report *fr = ctx;
+	struct gn_cli_fill_report *fr = ctx;
 
-	if (gn_cli_verbosity < 0)
+	if (gn_cli_verbosity < 0 || repeated(fr, e))
 		return;
-	if (!strcmp(fr->last, e->msg)) {
-		fr->repeats++;
-		return;
-	}
-	flush_repeats(fr);
-	gn_cli_err("%s: probe %zu: warning: %s", fr->cmd, index + 1, e->msg);
-	snprintf(fr->last, sizeof(fr->last), "%s", e->msg);
+	if (fr->numbered)
+		gn_cli_err("%s: %s %zu: warning: %s", fr->cmd, fr->noun, index + 1, e->msg);
+	else
+		gn_cli_err("%s: warning: %s", fr->cmd, e->msg);
 }
 
 int gn_cli_probes_fill(const char *cmd, struct gn_netdb *db, const char *iface, unsigned flags,
 		       struct gn_packet **v, size_t *n)
 {
-	struct fill_report fr = { .cmd = cmd };
+	struct gn_cli_fill_report fr = { .cmd = cmd, .noun = "probe", .numbered = true };
 	struct gn_resolver_opts ro = { .sz = sizeof(ro), .iface = iface, .retry = -1,
-				       .stop = &gn_cli_stop, .on_error = on_fill_error,
-				       .ctx = &fr, .on_warning = on_fill_warning,
+				       .stop = &gn_cli_stop, .on_error = gn_cli_fill_on_error,
+				       .ctx = &fr, .on_warning = gn_cli_fill_on_warning,
 				       .broadcast_unresolved = !(flags & GN_FILL_ADD_L2) };
 	struct gn_resolver *r = NULL;
 	struct gn_error err = { 0 };
@@ -106,7 +110,7 @@ int gn_cli_probes_fill(const char *cmd, struct gn_netdb *db, const char *iface, 
 	rc = gn_resolver_new(db, &ro, &r, &err);
 	if (!rc)
 		rc = gn_resolver_fill(r, v, *n, flags, status, &err);
-	flush_repeats(&fr);
+	gn_cli_fill_flush(&fr);
 	gn_resolver_free(r);
 	if (rc < 0) {
 		free(status);
