@@ -435,8 +435,8 @@ static int fill_one(struct gn_resolver *r, struct gn_packet **pp, unsigned flags
 	const struct gn_iface *ifc;
 	uint8_t dst[16], src[16], mac[6];
 	unsigned alen;
-	int family, ifindex, rc;
-	bool arp = false, arp_request = false;
+	int family, ifindex, src_field, rc;
+	bool arp = false, arp_request = false, have_src;
 	char text[INET6_ADDRSTRLEN];
 
 	memset(pl, 0, sizeof(*pl));
@@ -480,23 +480,26 @@ static int fill_one(struct gn_resolver *r, struct gn_packet **pp, unsigned flags
 		return gn_error_set(err, -ENODEV, 0, "route to %s: interface %d is gone",
 				    addr_text(family, dst, text), ifindex);
 
-	/* our address: the route's choice, or the forced interface's own */
-	if (!pl->d->rc && pl->d->rt.oif == ifindex && pl->d->rt.has_src)
+	/* our address: the route's choice, else the forced interface's; a
+	 * packet that names its own source needs neither (and then its source
+	 * asks the neighbour when we have none) */
+	if (!pl->d->rc && pl->d->rt.oif == ifindex && pl->d->rt.has_src) {
 		memcpy(src, pl->d->rt.src, alen);
-	else if (!iface_addr(r->db, ifindex, family, src))
-		return gn_error_set(err, -EADDRNOTAVAIL, 0, "%s has no %s address to send from",
-				    ifc->name, family == AF_INET ? "IPv4" : "IPv6");
-	if (arp) {
-		if (!gn_layer_isset(l3, (unsigned)c->arp_psrc))
-			set_addr(l3, c->arp_psrc, src, 4);
-		if (!gn_layer_isset(l3, (unsigned)c->arp_hwsrc) && ifc->addr_len == 6)
-			set_addr(l3, c->arp_hwsrc, ifc->addr, 6);
+		have_src = true;
 	} else {
-		int f = family == AF_INET ? c->ip_src : c->ip6_src;
-
-		if (!gn_layer_isset(l3, (unsigned)f))
-			set_addr(l3, f, src, alen);
+		have_src = iface_addr(r->db, ifindex, family, src);
 	}
+	src_field = arp ? c->arp_psrc : family == AF_INET ? c->ip_src : c->ip6_src;
+	if (!gn_layer_isset(l3, (unsigned)src_field)) {
+		if (!have_src)
+			return gn_error_set(err, -EADDRNOTAVAIL, 0, "%s has no %s address to send from",
+					    ifc->name, family == AF_INET ? "IPv4" : "IPv6");
+		set_addr(l3, src_field, src, alen);
+	} else if (!have_src && !get_addr(l3, src_field, alen, src)) {
+		return gn_error_set(err, -EINVAL, 0, "source is not an address");
+	}
+	if (arp && !gn_layer_isset(l3, (unsigned)c->arp_hwsrc) && ifc->addr_len == 6)
+		set_addr(l3, c->arp_hwsrc, ifc->addr, 6);
 
 	if ((flags & GN_FILL_ADD_L2) && l3->index == 0) {
 		if (ifc->type == ARPHRD_NONE || ifc->type == ARPHRD_RAWIP) {

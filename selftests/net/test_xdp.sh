@@ -67,8 +67,6 @@ fi
 ip -n "$NA" addr add "$NET.1/24" dev a0
 ip -n "$NB" addr add "$NET.101/24" dev b0
 ip -n "$NA" addr add "${NET6}1/64" dev a0 nodad
-# (sendp wants a route to the destination, even with every address given)
-ip -n "$NA" addr add 10.9.9.1/24 dev a1
 ip -n "$NB" addr add "${NET6}101/64" dev b0 nodad
 for i in 0 1; do
 	ip -n "$NA" link set "a$i" up
