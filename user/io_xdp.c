@@ -353,12 +353,10 @@ static unsigned take_all(struct gn_xdp *x, struct gn_frame *frames, unsigned max
 	return n;
 }
 
-/* A device that goes away unbinds its AF_XDP sockets with an error
- * (ENETDOWN) but without waking poll (an unbound socket polls as nothing):
- * the error is looked for when a wait ends with nothing. */
 /* An AF_XDP socket says nothing when its interface is taken down (the
  * frames just stop): whether each interface is still there and up is
- * asked here, at every quiet poll, as afpacket's sockets would report. */
+ * asked here, when a wait ends with nothing, as afpacket's sockets would
+ * report. */
 static int check_ifaces(struct gn_xdp *x, struct gn_error *err)
 {
 	int sock = -1, rc = 0;
@@ -397,7 +395,6 @@ int gn_xdp_recv(struct gn_xdp *x, struct gn_frame *frames, unsigned max, int tim
 		struct gn_error *err)
 {
 	int64_t deadline = 0;
-	bool polled = false;
 
 	if (!x->rx)
 		return gn_error_set(err, -EINVAL, 0, "not opened for receiving");
@@ -435,7 +432,13 @@ int gn_xdp_recv(struct gn_xdp *x, struct gn_frame *frames, unsigned max, int tim
 			x->received += n;
 			return (int)n;
 		}
-		if (timeout_ms == 0 && polled)
+		/* A look that must not wait is the rings alone: a poll and
+		 * the interface checks would cost more than the frames they
+		 * find (sr looks after every batch it sends), and the fill
+		 * ring was kicked above if the driver needed it.  A device
+		 * that goes away unbinds its sockets (ENETDOWN) without
+		 * waking poll: that is looked for when a wait ends empty. */
+		if (timeout_ms == 0)
 			return 0;
 		if (timeout_ms > 0) {
 			int64_t now = now_ns(CLOCK_MONOTONIC);
@@ -447,7 +450,6 @@ int gn_xdp_recv(struct gn_xdp *x, struct gn_frame *frames, unsigned max, int tim
 		if (wait < 0 || wait > CHECK_MS)
 			wait = CHECK_MS;
 		r = poll(x->pfds, x->npfds, wait);
-		polled = true;
 		if (r < 0) {
 			if (errno == EINTR)
 				return -EINTR;
