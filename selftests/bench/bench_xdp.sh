@@ -8,7 +8,10 @@
 #     with the same filter;
 #   - the cost to bystanders: the rate at which a UDP socket on B receives
 #     traffic the filter does not match, with and without gannet's steer
-#     program attached.
+#     program attached;
+# then sr's own send rate into B dropping in XDP, and a SYN scan of all
+# B's ports answered by B's TCP stack (sharing gannet's CPU, then on a CPU
+# of its own) and by a peer that answers in XDP, beside Scapy's sr().
 set -uo pipefail
 source selftests/bench/common.sh
 
@@ -37,8 +40,6 @@ ip -n "$P-a" addr add "$NET.1/24" dev a0
 ip -n "$P-b" addr add "$NET.2/24" dev b0
 ip -n "$P-a" link set a0 up
 ip -n "$P-b" link set b0 up
-# veth delivers to XDP only when the peer has an XDP program too (or GRO)
-ip netns exec "$P-b" ethtool -K b0 gro on >/dev/null 2>&1
 sleep 0.3
 MACA=$(ip netns exec "$P-a" cat /sys/class/net/a0/address)
 MACB=$(ip netns exec "$P-b" cat /sys/class/net/b0/address)
@@ -176,13 +177,83 @@ else
 fi
 
 echo
-echo "SYN scan of B's 65,535 ports, answered by B's TCP stack (RST for closed ports)"
-for be in afpacket xdp; do
+echo "SYN scan of B's 65,535 ports with sr, 3 runs each: probes/s while sending,"
+echo "answers matched, wall time of the whole command (target: 500,000 probes/s, all answered)"
+SCAN="IP(dst='$NET.2')/TCP(dport=(1,65535),flags='S')"
+# scan_rows WHERE BACKEND [COMMAND PREFIX...]: one row per run
+scan_rows() {
+	local where=$1 be=$2 t0 t1 out
+	shift 2
+	for run in 1 2 3; do
+		t0=$(now)
+		out=$(inA "$@" "$GANNET" sr -v --backend "$be" --timeout 1 "$SCAN" 2>&1 >/dev/null)
+		t1=$(now)
+		printf '%-30s %-9s %7s probes/s  %6s answered  %5.2f s\n' "$where" "$be" \
+			"$(sed -n 's/.*(\([0-9]*\) probes\/s).*/\1/p' <<<"$out")" \
+			"$(grep -o '[0-9]* answered' <<<"$out" | cut -d' ' -f1)" \
+			"$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+	done
+}
+# a0's received-frame count: what the peer answered, whoever asked
+a0_rx() { inA cat /sys/class/net/a0/statistics/rx_packets; }
+
+# 1. B's kernel answers (a RST per closed port) on whichever CPU the frame
+#    arrives: veth hands it over in the sender's own softirq, so gannet and
+#    B's TCP stack share one CPU.
+for be in afpacket xdp; do scan_rows "B's TCP stack, one CPU" $be; done
+
+# 2. The same with B's stack on a CPU of its own (RPS steers B's receive to
+#    CPU 1, gannet runs on CPU 0), as a remote host would be.  What B's
+#    stack can answer at all is measured first: sendp blasts the SYNs
+#    without receiving anything, and a0 counts the RSTs that come back.
+PIN=()
+if [ "$(nproc)" -ge 2 ] && inB sh -c 'echo 2 > /sys/class/net/b0/queues/rx-0/rps_cpus' 2>/dev/null; then
+	PIN=(taskset -c 0)
+	before=$(a0_rx)
 	t0=$(now)
-	out=$(inA "$GANNET" sr -v --backend $be --timeout 1 \
-		"IP(dst='$NET.2')/TCP(dport=(1,65535),flags='S')" 2>&1 >/dev/null)
+	inA "${PIN[@]}" "$GANNET" sendp -q -i a0 \
+		"Ether(src='$MACA',dst='$MACB')/IP(src='$NET.1',dst='$NET.2')/TCP(sport=40000,dport=(1,65535),flags='S')" \
+		>/dev/null 2>&1
 	t1=$(now)
-	printf '%-10s %s; %s; %.2f s in all\n' "$be" \
-		"$(grep 'probes/s' <<<"$out" | sed 's/^sr: //')" \
-		"$(grep -o '[0-9]* answered' <<<"$out")" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
-done
+	sleep 0.5
+	echo "B's stack alone: sendp offers 65,535 SYNs at $(awk -v a="$t0" -v b="$t1" \
+		'BEGIN { printf "%.0f", 65535 / (b - a) }')/s and B answers $(($(a0_rx) - before)) (no receiver's work on CPU 0)"
+	for be in afpacket xdp; do scan_rows "B's TCP stack, own CPU" $be "${PIN[@]}"; done
+	inB sh -c 'echo 0 > /sys/class/net/b0/queues/rx-0/rps_cpus'
+else
+	echo "B's TCP stack on its own CPU: needs 2 CPUs and RPS: not measured"
+fi
+
+# 3. A peer that answers in XDP (bpf/xdp_tcp_reset.bpf.c: the RST-ACK a
+#    closed port sends, turned around in the driver), its NAPI in a thread
+#    of its own so that it runs beside gannet, not inside its sends.  Frames
+#    sent back by XDP_TX reach a0 only when a0 has an XDP program (gannet's
+#    own with --backend xdp, a counting one otherwise), and a qdisc on a0
+#    makes a full veth ring push back on the sender instead of dropping.
+if inB ip link set dev b0 xdpdrv obj "$build/bpf/xdp_tcp_reset.bpf.o" sec xdp 2>/dev/null; then
+	inB sh -c 'echo 1 > /sys/class/net/b0/threaded' 2>/dev/null
+	# the thread on the CPU gannet leaves free (kthreads are not per
+	# namespace: this pins any b0's, which can only gain from it)
+	if [ ${#PIN[@]} -gt 0 ]; then
+		for pid in $(pgrep '^napi/b0-[0-9]+$'); do taskset -pc 1 "$pid" >/dev/null; done
+	fi
+	inA tc qdisc replace dev a0 root pfifo limit 1000
+	inA ip link set dev a0 xdpdrv obj "$build/bpf/xdp_count.bpf.o" sec xdp
+	scan_rows "peer answering in XDP" afpacket "${PIN[@]}"
+	# Scapy's sr() on the same peer, 2,000 ports (it takes about 3 s)
+	inA /usr/bin/python3 -c '
+import time
+from scapy.all import IP, TCP, sr, conf
+conf.verb = 0
+t = time.time()
+ans, unans = sr(IP(dst="'"$NET.2"'")/TCP(dport=(1,2000),flags="S"), timeout=1)
+dt = time.time() - t
+print("%-30s %-9s %7.0f probes/s  %6d answered  %5.2f s  (of 2,000)" % ("peer answering in XDP", "Scapy", 2000 / dt, len(ans), dt))' 2>/dev/null ||
+		echo "Scapy sr(): did not run"
+	inA ip link set dev a0 xdpdrv off
+	scan_rows "peer answering in XDP" xdp "${PIN[@]}"
+	inA tc qdisc del dev a0 root
+	inB ip link set dev b0 xdpdrv off
+else
+	echo "cannot attach xdp_tcp_reset: the XDP-answering peer not measured"
+fi
