@@ -110,6 +110,17 @@ struct gn_layer *gn_packet_insert(struct gn_packet *p, unsigned at, const struct
 	return l;
 }
 
+int gn_packet_remove(struct gn_packet *p, unsigned at)
+{
+	if (at >= p->n)
+		return -EINVAL;
+	memmove(&p->layers[at], &p->layers[at + 1], (p->n - 1 - at) * sizeof(*p->layers));
+	p->n--;
+	for (unsigned i = at; i < p->n; i++)
+		p->layers[i].index = i;
+	return 0;
+}
+
 struct gn_layer *gn_packet_push_bytes(struct gn_packet *p, const struct gn_proto *proto,
 				      const uint8_t *data, size_t len)
 {

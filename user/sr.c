@@ -268,43 +268,19 @@ static int prepare(struct run *r, struct gn_packet *const *probes, size_t n)
 	return 0;
 }
 
-/* A copy of p from its second layer up, in a; p itself when it has one layer. */
-static struct gn_packet *without_link(struct gn_arena *a, struct gn_packet *p)
-{
-	struct gn_packet *c;
-
-	if (p->n < 2)
-		return p;
-	c = gn_packet_new_in(a);
-	if (!c || gn_packet_append_from(c, p, 1))
-		return NULL;
-	c->meta = p->meta;
-	c->match_flags = p->match_flags;
-	return c;
-}
-
 /* Scapy's layer-3 sockets hand over the packet above the link layer:
- * matching is done (on whole frames), so the results lose it now. */
-static int strip_link(struct run *r)
+ * matching is done (on whole frames), so the results lose it now, in
+ * place (a copy of every probe and answer would double what they hold). */
+static void strip_link(struct run *r)
 {
 	struct gn_sr_result *res = r->res;
 
-	for (size_t i = 0; i < res->nprobes; i++) {
-		struct gn_packet *c = without_link(res->arena, res->probes[i]);
-
-		if (!c)
-			return -ENOMEM;
-		res->probes[i] = c;
-	}
-	for (size_t k = 0; k < res->npairs; k++) {
-		struct gn_sr_pair *pr = &res->pairs[k];
-
-		pr->probe = res->probes[pr->probe_index];
-		pr->reply = without_link(res->arena, pr->reply);
-		if (!pr->reply)
-			return -ENOMEM;
-	}
-	return 0;
+	for (size_t i = 0; i < res->nprobes; i++)
+		if (res->probes[i]->n > 1)
+			gn_packet_remove(res->probes[i], 0);
+	for (size_t k = 0; k < res->npairs; k++)
+		if (res->pairs[k].reply->n > 1)
+			gn_packet_remove(res->pairs[k].reply, 0);
 }
 
 int gn_sr(struct gn_io *io, struct gn_packet *const *probes, size_t n,
@@ -352,7 +328,7 @@ int gn_sr(struct gn_io *io, struct gn_packet *const *probes, size_t n,
 	gn_matcher_free(r.m);
 	r.m = NULL;
 	if (!rc && r.o->strip_link)
-		rc = strip_link(&r);
+		strip_link(&r);
 	if (!rc) {
 		res->unanswered = calloc(n ? n : 1, sizeof(*res->unanswered));
 		if (!res->unanswered)

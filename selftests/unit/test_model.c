@@ -428,6 +428,47 @@ static void test_copy_is_deep(void **state)
 	gn_packet_free(c);
 }
 
+/* Insert and remove a layer anywhere: the layers keep their order and
+ * know their places, and the bytes are those of the packet written without
+ * (or with) it: Ether() / IP/TCP, and the Ether taken off again as a
+ * layer-3 socket hands a frame over. */
+static void test_insert_remove(void **state)
+{
+	struct gn_packet *p = parse_ok("IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")/TCP(sport=1234)");
+	/* raw(IP(src="10.0.0.1", dst="10.0.0.2")/TCP(sport=1234)) */
+	const char *ip_tcp = "4500002800010000400666cd0a0000010a00000204d2005000000000000000005002200"
+			     "076be0000";
+
+	(void)state;
+	assert_builds(p, ip_tcp, "IP/TCP");
+	assert_non_null(gn_packet_insert(p, 0, proto("Ether")));
+	assert_int_equal(p->n, 3);
+	for (unsigned i = 0; i < p->n; i++) {
+		assert_int_equal(p->layers[i].index, i);
+		assert_ptr_equal(p->layers[i].pkt, p);
+	}
+	assert_string_equal(p->layers[0].proto->name, "Ether");
+	assert_int_equal(get_u(layer(p, "Ether", 0), "type"), 0x800); /* overloaded by IP */
+
+	assert_int_equal(gn_packet_remove(p, 0), 0);
+	assert_int_equal(p->n, 2);
+	assert_false(gn_packet_haslayer(p, proto("Ether")));
+	assert_int_equal(p->layers[1].index, 1);
+	assert_ptr_equal(gn_layer_above(&p->layers[0]), &p->layers[1]);
+	assert_builds(p, ip_tcp, "Ether inserted, then removed");
+
+	/* the middle one: IP/TCP/Raw without TCP is IP/Raw */
+	assert_non_null(gn_packet_push_bytes(p, proto("Raw"), (const uint8_t *)"x", 1));
+	assert_int_equal(gn_packet_remove(p, 1), 0);
+	assert_string_equal(p->layers[1].proto->name, "Raw");
+	assert_int_equal(p->layers[1].index, 1);
+	assert_builds(p, "4500001500010000400066e60a0000010a00000278", "IP/Raw");
+
+	assert_int_equal(gn_packet_remove(p, 2), -EINVAL);
+	assert_int_equal(p->n, 2);
+	gn_packet_free(p);
+}
+
 static void test_append_truncate(void **state)
 {
 	struct gn_packet *d = parse_ok("IP(src=\"10.0.0.1\", dst=\"10.0.0.2\")");
@@ -1370,6 +1411,7 @@ int main(void)
 		cmocka_unit_test(test_field_states),
 		cmocka_unit_test(test_copy_is_deep),
 		cmocka_unit_test(test_append_truncate),
+		cmocka_unit_test(test_insert_remove),
 		cmocka_unit_test(test_set_expr),
 		cmocka_unit_test(test_expand_range),
 		cmocka_unit_test(test_expand_network),

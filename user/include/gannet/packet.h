@@ -66,6 +66,11 @@ struct gn_layer *gn_packet_push(struct gn_packet *p, const struct gn_proto *prot
  * at up moving one place higher; NULL when at > p->n or out of memory.
  * Pointers to p's layers taken before are stale afterwards. */
 struct gn_layer *gn_packet_insert(struct gn_packet *p, unsigned at, const struct gn_proto *proto);
+/* Remove layer at, the layers above it moving one place lower (the inverse
+ * of gn_packet_insert; its values stay in the arena until it is reset).
+ * -EINVAL when at >= p->n.  Pointers to p's layers taken before are stale
+ * afterwards. */
+int gn_packet_remove(struct gn_packet *p, unsigned at);
 /* Append a layer of proto (Raw, Padding: a class whose first field is a
  * byte string) holding a copy of data[len]. */
 struct gn_layer *gn_packet_push_bytes(struct gn_packet *p, const struct gn_proto *proto,
