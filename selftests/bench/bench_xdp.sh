@@ -196,6 +196,10 @@ scan_rows() {
 }
 # a0's received-frame count: what the peer answered, whoever asked
 a0_rx() { inA cat /sys/class/net/a0/statistics/rx_packets; }
+# One scan first, not measured: on a VM whose host backs guest memory only
+# when first touched, the first run to take fresh huge pages for its
+# answers spends most of its time in those faults (up to 3x slower here).
+inA "$GANNET" sr -q --timeout 0.5 "$SCAN" >/dev/null 2>&1
 
 # 1. B's kernel answers (a RST per closed port) on whichever CPU the frame
 #    arrives: veth hands it over in the sender's own softirq, so gannet and
