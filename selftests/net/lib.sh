@@ -52,6 +52,16 @@
 #                         with lab.sh's output, and exit 1, if it failed
 #   at NODE CMD...        runs CMD in the lab's NODE
 #   mac_of NODE IFACE     the MAC address of IFACE in NODE
+#
+#   Programs built for a test, under ASan+UBSan when that library is built:
+#   build_api SRC OUT LOG an API test program (selftests/net/SRC.c) built to
+#                         OUT against build/asan/libgannet.a, else the plain
+#                         library (api_san says which: "" or " (ASan+UBSan)");
+#                         1 with the compiler's words in LOG when it fails
+#   asan_gannet LOG       prints the path of gannet built against the ASan+UBSan
+#                         library (build/asan/net/gannet, rebuilt when the
+#                         tools or that library are newer); 1 when the library
+#                         is not built or the build fails (words in LOG)
 
 root=${GANNET_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 build=${GANNET_BUILD:-$root/build}
@@ -191,4 +201,38 @@ at() { # NODE CMD...
 
 mac_of() { # NODE IFACE
 	at "$1" cat "/sys/class/net/$2/address"
+}
+
+# the libraries gannet links with, as the linker wants them
+link_libs() {
+	pkg-config --libs libpcap libbpf libxdp libmnl 2>/dev/null || echo -lpcap -lbpf -lxdp -lmnl
+}
+
+# shellcheck disable=SC2054  # one flag, its comma is its own
+sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
+
+api_san=
+build_api() { # SRC OUT LOG
+	local lib=$build/asan/libgannet.a san=("${sanitize[@]}")
+	api_san=" (ASan+UBSan)"
+	if [ ! -f "$lib" ]; then
+		lib=$build/libgannet.a
+		san=()
+		api_san=
+	fi
+	# shellcheck disable=SC2046  # the library list is meant to split
+	cc -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuser/include -Iuser -O1 -g "${san[@]}" \
+		"selftests/net/$1.c" "$lib" $(link_libs) -o "$2" 2>"$3"
+}
+
+asan_gannet() { # LOG
+	local out=$build/asan/net/gannet lib=$build/asan/libgannet.a
+	[ -f "$lib" ] || return 1
+	if [ ! -x "$out" ] || [ -n "$(find tools/gannet "$lib" -newer "$out" -print -quit)" ]; then
+		mkdir -p "$build/asan/net"
+		# shellcheck disable=SC2046  # the library list is meant to split
+		cc -std=gnu11 -D_GNU_SOURCE -Iuser/include -Iuser -Iproto -O1 -g -fno-omit-frame-pointer \
+			"${sanitize[@]}" tools/gannet/*.c "$lib" $(link_libs) -o "$out" 2>"$1" || return 1
+	fi
+	echo "$out"
 }

@@ -20,7 +20,7 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 use_build_dir "${1:-}"
-B=$build G=$gannet
+G=$gannet
 
 NA=gnaf-$$-a
 NB=gnaf-$$-b
@@ -338,17 +338,8 @@ check "sendp of a frame larger than the MTU: clear error" $? "exit $brc: $(cat "
 
 # Its lines pass through; when it says "delete w1", w1 goes.
 api_test() {
-	# shellcheck disable=SC2054  # one flag, its comma is its own
-	local lib=$B/asan/libgannet.a san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 	local bin=$T/afpacket_api line pid
-	if [ ! -f "$lib" ]; then
-		lib=$B/libgannet.a
-		san=()
-	fi
-	# shellcheck disable=SC2046
-	if ! cc -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Iuser/include -O1 -g "${san[@]}" \
-		selftests/net/afpacket_api.c "$lib" $(pkg-config --libs libpcap libbpf libxdp libmnl \
-		2>/dev/null || echo -lpcap -lbpf -lxdp -lmnl) -o "$bin" 2>"$T/api-build.err"; then
+	if ! build_api afpacket_api "$bin" "$T/api-build.err"; then
 		not_ok "library API test builds" "$(head -n 5 "$T/api-build.err")"
 		return
 	fi
@@ -376,34 +367,17 @@ api_test() {
 	wait "$pid"
 	pass_through library <(grep -vx 'delete w1' "$T/api.out")
 	! grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$T/api.err"
-	check "library: no sanitizer report${san[*]:+ (ASan+UBSan)}" $? "$(head -n 20 "$T/api.err")"
+	check "library: no sanitizer report$api_san" $? "$(head -n 20 "$T/api.err")"
 }
 api_test
 
 # ---- the same paths under ASan+UBSan ------------------------------------------
 
-asan_gannet() {
-	local out=$B/asan/net/gannet srcs
-	[ -f "$B/asan/libgannet.a" ] || return 1
-	srcs=$(ls tools/gannet/*.c)
-	if [ -x "$out" ] && [ -z "$(find tools/gannet "$B/asan/libgannet.a" -newer "$out" -print -quit)" ]; then
-		echo "$out"
-		return 0
-	fi
-	mkdir -p "$B/asan/net"
-	# shellcheck disable=SC2046,SC2086  # the lists are meant to split into words
-	cc -std=gnu11 -D_GNU_SOURCE -Iuser/include -Iuser -Iproto -O1 -g -fno-omit-frame-pointer \
-		-fsanitize=address,undefined -fno-sanitize-recover=undefined $srcs \
-		"$B/asan/libgannet.a" $(pkg-config --libs libpcap libbpf libxdp libmnl 2>/dev/null ||
-		echo -lpcap -lbpf -lxdp -lmnl) -o "$out" 2>"$T/asan-build.err" || return 1
-	echo "$out"
-}
-
 sanitizer_clean() {
 	! grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$T"/*.err 2>/dev/null
 }
 
-if GA=$(asan_gannet); then
+if GA=$(asan_gannet "$T/asan-build.log"); then
 	rm -f "$T"/*.err
 	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 	run_exact "ASan: sendp 1000 frames (sendmmsg), sniff sees exactly them" "$GA" --tx-mode mmsg

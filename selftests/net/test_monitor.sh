@@ -73,18 +73,8 @@ done
 
 # ---- the API program -------------------------------------------------------------
 
-LIB=$B/asan/libgannet.a
-# shellcheck disable=SC2054  # one flag, its comma is its own
-SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
-if [ ! -f "$LIB" ]; then
-	LIB=$B/libgannet.a
-	SAN=()
-fi
 API=$T/monitor_api
-# shellcheck disable=SC2046  # the library list is meant to split
-if ! cc -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuser/include -Iuser -O1 -g "${SAN[@]}" \
-	selftests/net/monitor_api.c "$LIB" $(pkg-config --libs libpcap libbpf libxdp libmnl \
-	2>/dev/null || echo -lpcap -lbpf -lxdp -lmnl) -o "$API" 2>"$T/api-build.err"; then
+if ! build_api monitor_api "$API" "$T/api-build.err"; then
 	not_ok "monitor_api.c builds" "$(head -n 5 "$T/api-build.err")"
 	finish
 fi
@@ -470,7 +460,7 @@ else
 fi
 
 ! grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$T"/*.err
-check "no sanitizer report from monitor_api${SAN[*]:+ (ASan+UBSan)}" $? \
+check "no sanitizer report from monitor_api$api_san" $? \
 	"$(grep -hE -A5 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$T"/*.err | head -n 20)"
 
 # ---- figures -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 use_build_dir "${1:-}"
-B=$build G=$gannet
+G=$gannet
 PY=/usr/bin/python3
 
 NA=gnrp-$$-a
@@ -418,23 +418,7 @@ fi
 
 # ---- the same paths under ASan+UBSan ------------------------------------------------
 
-asan_gannet() {
-	local out=$B/asan/replay/gannet
-	[ -f "$B/asan/libgannet.a" ] || return 1
-	if [ -x "$out" ] && [ -z "$(find tools/gannet "$B/asan/libgannet.a" -newer "$out" -print -quit)" ]; then
-		echo "$out"
-		return 0
-	fi
-	mkdir -p "$B/asan/replay"
-	# shellcheck disable=SC2046  # the library list is meant to split into words
-	cc -std=gnu11 -D_GNU_SOURCE -Iuser/include -Iuser -Iproto -O1 -g -fno-omit-frame-pointer \
-		-fsanitize=address,undefined -fno-sanitize-recover=undefined tools/gannet/*.c \
-		"$B/asan/libgannet.a" $(pkg-config --libs libpcap libbpf libxdp libmnl 2>/dev/null ||
-		echo -lpcap -lbpf -lxdp -lmnl) -o "$out" 2>"$T/asan-build.log" || return 1
-	echo "$out"
-}
-
-if RG=$(asan_gannet); then
+if RG=$(asan_gannet "$T/asan-build.log"); then
 	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 	rm -f "$T"/*.err
 	exact "ASan: replay -t: exactly the 200 frames arrive" "$T/200.pcap" -t

@@ -75,18 +75,8 @@ done
 
 # ---- the API program ----------------------------------------------------------
 
-LIB=$B/asan/libgannet.a
-# shellcheck disable=SC2054  # one flag, its comma is its own
-SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
-if [ ! -f "$LIB" ]; then
-	LIB=$B/libgannet.a
-	SAN=()
-fi
 API=$T/xdp_api
-# shellcheck disable=SC2046  # the library list is meant to split
-if ! cc -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuser/include -O1 -g "${SAN[@]}" \
-	selftests/net/xdp_api.c "$LIB" $(pkg-config --libs libpcap libbpf libxdp libmnl \
-	2>/dev/null || echo -lpcap -lbpf -lxdp -lmnl) -o "$API" 2>"$T/api-build.err"; then
+if ! build_api xdp_api "$API" "$T/api-build.err"; then
 	not_ok "xdp_api.c builds" "$(head -n 5 "$T/api-build.err")"
 	finish
 fi
@@ -532,25 +522,13 @@ if ip netns add "$NC"; then
 	pass_through library "$T/api.out"
 fi
 ! grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$T"/*.err
-check "no sanitizer report from xdp_api${SAN[*]:+ (ASan+UBSan)}" $? \
+check "no sanitizer report from xdp_api$api_san" $? \
 	"$(grep -hE -A5 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$T"/*.err | head -n 20)"
 
 # ---- gannet sniff --backend xdp under ASan+UBSan -----------------------------------
 
-# The gannet command built against the sanitizer library, in $T.
-asan_gannet() {
-	local srcs
-	[ -f "$B/asan/libgannet.a" ] || return 1
-	srcs=$(ls tools/gannet/*.c)
-	# shellcheck disable=SC2046,SC2086  # the lists are meant to split into words
-	cc -std=gnu11 -D_GNU_SOURCE -Iuser/include -Iuser -Iproto -O1 -g -fno-omit-frame-pointer \
-		-fsanitize=address,undefined -fno-sanitize-recover=undefined $srcs \
-		"$B/asan/libgannet.a" $(pkg-config --libs libpcap libbpf libxdp libmnl 2>/dev/null ||
-		echo -lpcap -lbpf -lxdp -lmnl) -o "$T/gannet-asan" 2>"$T/asan-build.log" || return 1
-	echo "$T/gannet-asan"
-}
-
-if GA=$(asan_gannet); then
+# The gannet command built against the sanitizer library (lib.sh's asan_gannet).
+if GA=$(asan_gannet "$T/asan-build.log"); then
 	if sniff_bg asan1 --backend xdp -i b0 --no-store; then
 		kill -KILL "$SPID"
 		wait "$SPID" 2>/dev/null
