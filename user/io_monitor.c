@@ -399,38 +399,17 @@ int gn_mon_send(struct gn_mon *m, const struct gn_frame *frames, unsigned n,
 	return gn_error_set(err, -EOPNOTSUPP, 0, "the monitor backend does not send; use afpacket");
 }
 
-static int read_stats(int fd, uint64_t out[GN_MON_NSTATS])
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *v;
-
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (uint32_t k = 0; k < GN_MON_NSTATS; k++) {
-		if (bpf_map_lookup_elem(fd, &k, v)) {
-			int rc = -errno;
-
-			free(v);
-			return rc;
-		}
-		for (int c = 0; c < ncpu; c++)
-			out[k] += v[c];
-	}
-	free(v);
-	return 0;
-}
-
 static int counters(struct gn_mon *m, struct gn_monitor_counters *c)
 {
 	uint64_t v[GN_MON_NSTATS] = { 0 };
 
 	memset(c, 0, sizeof(*c));
 	for (unsigned i = 0; i < m->nports; i++) {
-		int rc = m->ports[i].skel ? read_stats(bpf_map__fd(m->ports[i].skel->maps.stats), v) : 0;
+		int rc;
 
+		if (!m->ports[i].skel)
+			continue;
+		rc = gn_xdp_percpu_add(bpf_map__fd(m->ports[i].skel->maps.stats), GN_MON_NSTATS, v);
 		if (rc)
 			return rc;
 	}

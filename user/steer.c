@@ -8,7 +8,6 @@
  * reads a rule half written.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -16,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "io_xdp.h"
+#include "xdp_attach.h"
 
 #define KNOWN_FIELDS (GN_STEER_ETHERTYPE | GN_STEER_IP_PROTO | GN_STEER_SRC | GN_STEER_DST | \
 		      GN_STEER_SPORT | GN_STEER_DPORT | GN_STEER_ICMP_TYPE | GN_STEER_ICMP_ID | \
@@ -126,27 +126,8 @@ int gn_steer_push(const struct gn_steer_set *set, bool filter, int rules_fd, int
 
 int gn_steer_read_stats(int stats_fd, uint64_t out[GN_SM_NSTATS])
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *v;
-
 	memset(out, 0, GN_SM_NSTATS * sizeof(*out));
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (uint32_t k = 0; k < GN_SM_NSTATS; k++) {
-		if (bpf_map_lookup_elem(stats_fd, &k, v)) {
-			int rc = -errno;
-
-			free(v);
-			return rc;
-		}
-		for (int c = 0; c < ncpu; c++)
-			out[k] += v[c];
-	}
-	free(v);
-	return 0;
+	return gn_xdp_percpu_add(stats_fd, GN_SM_NSTATS, out);
 }
 
 static struct gn_xdp *backend(struct gn_io *io, struct gn_error *err)

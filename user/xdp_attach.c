@@ -442,3 +442,27 @@ void gn_xdp_attach_info(const struct gn_xdp_attach *a, struct gn_io_xdp_info *ou
 	out->replaced_id = a->replaced_id;
 	snprintf(out->why_direct, sizeof(out->why_direct), "%s", a->why_direct);
 }
+
+int gn_xdp_percpu_add(int map_fd, uint32_t n, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *v;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < n; k++) {
+		if (bpf_map_lookup_elem(map_fd, &k, v)) {
+			int rc = -errno;
+
+			free(v);
+			return rc;
+		}
+		for (int c = 0; c < ncpu; c++)
+			out[k] += v[c];
+	}
+	free(v);
+	return 0;
+}

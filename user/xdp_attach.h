@@ -56,6 +56,9 @@ int gn_xdp_jump_set(int jump_fd, const char *ifname, uint32_t slot, int prog_fd,
 int gn_xdp_jump_filter(int jump_fd, const char *ifname, const char *filter, unsigned snaplen,
 		       uint32_t filter_slot, uint32_t match_slot, uint32_t nomatch_slot,
 		       const char *prog_name, bool frags, struct gn_error *err);
+/* Add the per-CPU values of keys 0..n-1 of a PERCPU_ARRAY of u64 counters
+ * (every program's verdict counters) into out[0..n-1]. */
+int gn_xdp_percpu_add(int map_fd, uint32_t n, uint64_t *out);
 /* Frames to other MAC addresses get past the NIC only in promiscuous mode:
  * a deaf packet socket (protocol 0), returned in *fd, holds it on while it
  * is open. */
