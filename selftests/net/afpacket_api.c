@@ -11,29 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <gannet/gannet.h>
 
-static int failed;
-
-static void check(bool cond, const char *name, const char *why)
-{
-	printf("%s - %s\n", cond ? "ok" : "not ok", name);
-	if (!cond) {
-		printf("#   %s\n", why);
-		failed++;
-	}
-	fflush(stdout);
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "api_tap.h"
 
 /* A UDP frame whose IP id is i: Ether()/IP(id=i)/UDP(dport=40000). */
 static int build(struct gn_arena *a, unsigned i, uint8_t **data, size_t *len)

@@ -26,6 +26,8 @@
 
 #include <gannet/gannet.h>
 
+#include "api_tap.h"
+
 #include "io_monitor.h"
 
 static volatile sig_atomic_t stop;
@@ -140,19 +142,6 @@ static int listen_main(int argc, char **argv)
 	return 0;
 }
 
-static int ntests, nfailed;
-
-static void check(bool ok, const char *name, const char *why)
-{
-	ntests++;
-	if (ok) {
-		printf("ok - %s\n", name);
-		return;
-	}
-	nfailed++;
-	printf("not ok - %s\n#   %s\n", name, why);
-}
-
 static int api_main(const char *ifname)
 {
 	const char *ifs[] = { ifname };
@@ -209,7 +198,7 @@ static int api_main(const char *ifname)
 		gn_io_close(io);
 	}
 	printf("1..%d\n", ntests);
-	return nfailed ? 1 : 0;
+	return failed ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -27,9 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <gannet/gannet.h>
+
+#include "api_tap.h"
 
 static volatile sig_atomic_t stop;
 
@@ -223,26 +224,6 @@ static int listen_main(int argc, char **argv)
 }
 
 /* ---- api ------------------------------------------------------------------ */
-
-static int failed;
-
-static void check(bool cond, const char *name, const char *why)
-{
-	printf("%s - %s\n", cond ? "ok" : "not ok", name);
-	if (!cond) {
-		printf("#   %s\n", why);
-		failed++;
-	}
-	fflush(stdout);
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Ether()/IP(id=i)/UDP(sport=4000,dport=dport)/'payload' */
 static int build(struct gn_arena *a, unsigned i, unsigned dport, uint8_t **data, size_t *len)
