@@ -195,6 +195,8 @@ void gn_cli_expr_err(const char *where, const char *text, const struct gn_error 
 
 /* Non-negative integer (decimal or 0x); false when s is not one. */
 bool gn_cli_parse_u64(const char *s, uint64_t *out);
+/* A TCP/UDP port, 1 to 65535, as gn_cli_parse_u64 reads numbers. */
+bool gn_cli_parse_port(const char *s, unsigned *out);
 /* argv[0..argc) joined by single spaces into a malloc'd string (as tcpdump
  * joins its filter words), or NULL when argc == 0. */
 char *gn_cli_join(int argc, char **argv);

@@ -57,16 +57,6 @@ struct stats {
 
 /* ---- options ------------------------------------------------------------- */
 
-static bool parse_port(const char *s, unsigned *out)
-{
-	uint64_t v;
-
-	if (!gn_cli_parse_u64(s, &v) || v == 0 || v > 65535)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
 enum { OPT_TCP = 256, OPT_UDP };
 
 static int parse_args(struct job *j, int argc, char **argv)
@@ -119,7 +109,7 @@ static int parse_args(struct job *j, int argc, char **argv)
 		case OPT_UDP:
 			if (j->mode != MODE_ICMP)
 				return gn_cli_usage_error(CMD, CMD ": --tcp and --udp exclude each other");
-			if (!parse_port(optarg, &j->port))
+			if (!gn_cli_parse_port(optarg, &j->port))
 				return gn_cli_usage_error(CMD, CMD ": bad port '%s' (1 to 65535)", optarg);
 			j->mode = opt == OPT_TCP ? MODE_TCP : MODE_UDP;
 			break;

@@ -649,6 +649,7 @@ static int parse_args(struct job *j, int argc, char **argv)
 	};
 	const char *cmd = j->cmd;
 	uint64_t v;
+	unsigned port;
 	int opt, rc;
 
 	opterr = 0;
@@ -690,10 +691,10 @@ static int parse_args(struct job *j, int argc, char **argv)
 			j->qname = optarg;
 			break;
 		case 'p':
-			if (!gn_cli_parse_u64(optarg, &v) || v < 1 || v > 65535)
+			if (!gn_cli_parse_port(optarg, &port))
 				return gn_cli_usage_error(cmd, "%s: bad port '%s' (1 to 65535)", cmd,
 							  optarg);
-			j->dport = (long)v;
+			j->dport = port;
 			break;
 		case OPT_GRAPH:
 			j->graph = optarg;

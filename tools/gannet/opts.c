@@ -111,6 +111,16 @@ bool gn_cli_parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
+bool gn_cli_parse_port(const char *s, unsigned *out)
+{
+	uint64_t v;
+
+	if (!gn_cli_parse_u64(s, &v) || v == 0 || v > 65535)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
 char *gn_cli_join(int argc, char **argv)
 {
 	size_t len = 0;
