@@ -29,16 +29,6 @@
 
 #include "cli.h"
 
-#ifndef DLT_LINUX_SLL2
-#define DLT_LINUX_SLL2 276
-#endif
-#ifndef DLT_IPV4
-#define DLT_IPV4 228
-#endif
-#ifndef DLT_IPV6
-#define DLT_IPV6 229
-#endif
-
 #define ETH_HLEN 14
 #define VLAN_HLEN 4
 #define PROGRESS_AFTER_NS 1000000000LL
